@@ -1,0 +1,28 @@
+//! Guanai's domain: the Jing-Jin-Ji Social Worker Care Plan as data.
+//!
+//! This crate is shared by the widgets (compiled to WebAssembly, running in the browser) and the
+//! edge worker (WebAssembly on workerd). It must stay free of web dependencies: no DOM, no
+//! Leptos, no worker bindings, no KV. Everything here is plain Rust tested natively.
+//!
+//! - [`codes`]: the stable code lists (service areas, associations, qualification levels,
+//!   languages) exactly as they are serialised in the public contract.
+//! - [`regions`]: GB/T 2260 regions of Beijing, Tianjin and Hebei.
+//! - [`model`]: partners, benefits and the published catalogue.
+//! - [`validate`]: the one rule-set that checks a catalogue (and later, forms).
+//! - [`search`]: substring search and filtering over a catalogue.
+//! - [`time`]: "today" as the programme sees it (Asia/Shanghai).
+//! - [`i18n`]: every user-facing string, in zh-CN and en.
+//! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
+
+pub mod codes;
+pub mod demo;
+pub mod i18n;
+pub mod model;
+pub mod regions;
+pub mod search;
+pub mod synthetic;
+pub mod time;
+pub mod validate;
+
+pub use codes::{Association, Lang, QualificationLevel, ServiceArea};
+pub use model::{Award, Benefit, Catalogue, Contact, Location, Partner, PartnerKind, Text};

@@ -1,0 +1,40 @@
+//! The programme's calendar: offers are valid on dates as people in Beijing, Tianjin and Hebei
+//! read them, i.e. in Asia/Shanghai.
+//!
+//! Asia/Shanghai has been UTC+8 without daylight saving since 1991, so a fixed offset gives the
+//! same answers as the full tz database for every date this programme can meet — without
+//! shipping the tz database to phones.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// Asia/Shanghai's offset from UTC.
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is within FixedOffset's ±24 h range")
+}
+
+/// The calendar date in Asia/Shanghai at the instant `now`.
+pub fn shanghai_date(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&shanghai()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_day_changes_at_midnight_in_beijing_not_in_greenwich() {
+        // 15:59 UTC on 31 Dec is 23:59 in Beijing: still the 31st.
+        let before = Utc.with_ymd_and_hms(2026, 12, 31, 15, 59, 0).unwrap();
+        assert_eq!(
+            shanghai_date(before),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
+        // 16:00 UTC is midnight in Beijing: already New Year's Day there.
+        let after = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).unwrap();
+        assert_eq!(
+            shanghai_date(after),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+    }
+}

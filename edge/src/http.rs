@@ -1,0 +1,90 @@
+//! The router's view of HTTP: just what the routes need, independent of any runtime.
+
+/// An incoming request.
+#[derive(Debug, Clone, Default)]
+pub struct ApiRequest {
+    /// Upper-case method, e.g. `GET`.
+    pub method: String,
+    /// The URL path, without query string, e.g. `/v1/catalog`.
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ApiRequest {
+    /// A request with no headers, for tests and internal use.
+    pub fn new(method: &str, path: &str) -> ApiRequest {
+        ApiRequest {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds a header (builder style).
+    pub fn with_header(mut self, name: &str, value: &str) -> ApiRequest {
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_string()));
+        self
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A complete response produced by the router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl ApiResponse {
+    /// A JSON response with `status`.
+    pub fn json(status: u16, body: String) -> ApiResponse {
+        ApiResponse {
+            status,
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body,
+        }
+    }
+
+    /// A response without a body.
+    pub fn empty(status: u16) -> ApiResponse {
+        ApiResponse {
+            status,
+            headers: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    /// Sets header `name` (builder style), replacing an earlier value.
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> ApiResponse {
+        self.set_header(name, value);
+        self
+    }
+
+    /// Sets header `name`, replacing an earlier value.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        let name = name.to_ascii_lowercase();
+        self.headers.retain(|(key, _)| *key != name);
+        self.headers.push((name, value.into()));
+    }
+
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}

@@ -1,0 +1,329 @@
+//! The router: request in, outcome out. Runtime-free, so tests call it without a server.
+
+use crate::catalog::{self, SnapshotMeta};
+use crate::config::Config;
+use crate::cors;
+use crate::error::ApiError;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::store::KvRead;
+
+/// How long browsers and shared caches may reuse the catalogue before revalidating. Publishing
+/// is rare and KV itself takes up to a minute to spread, so a minute of staleness adds little;
+/// revalidation is cheap thanks to the ETag.
+const CATALOG_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";
+
+/// What the worker should do with a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Send this response. `problem` is a log line for a server-side failure (never personal
+    /// data); the client only sees the generic error body.
+    Respond {
+        response: ApiResponse,
+        problem: Option<String>,
+    },
+    /// Serve a static asset (bundle, examples) with these CORS headers added.
+    Asset { cors: Vec<(String, String)> },
+}
+
+/// Handles `request`: CORS preflight, API routes, or hand-off to static assets.
+pub async fn handle(request: &ApiRequest, kv: &impl KvRead, config: &Config) -> Outcome {
+    if cors::is_preflight(request) {
+        return Outcome::Respond {
+            response: cors::preflight(request, config),
+            problem: None,
+        };
+    }
+    let (response, problem) = match route(request, kv).await {
+        Ok(Some(response)) => (response, None),
+        Ok(None) => {
+            return Outcome::Asset {
+                cors: cors::headers_for(request, config),
+            };
+        }
+        Err(error) => {
+            let problem = match &error {
+                ApiError::Storage(detail) => Some(detail.clone()),
+                _ => None,
+            };
+            (error.into_response(), problem)
+        }
+    };
+    let mut response = cors::apply(request, config, response);
+    response.set_header("x-content-type-options", "nosniff");
+    if request.method == "HEAD" {
+        response.body.clear();
+    }
+    Outcome::Respond { response, problem }
+}
+
+/// `Ok(None)` means "not an API path": a static asset.
+async fn route(request: &ApiRequest, kv: &impl KvRead) -> Result<Option<ApiResponse>, ApiError> {
+    let method = request.method.as_str();
+    let response = match request.path.as_str() {
+        "/" => {
+            read_only(method)?;
+            ApiResponse::empty(302).with_header("location", "/examples/")
+        }
+        "/v1/health" => {
+            read_only(method)?;
+            let body = serde_json::json!({"status": "ok", "service": "guanai-edge", "version": env!("CARGO_PKG_VERSION")});
+            ApiResponse::json(200, body.to_string()).with_header("cache-control", "no-store")
+        }
+        "/v1/catalog" => {
+            read_only(method)?;
+            catalog_response(request, kv).await?
+        }
+        path if path == "/v1" || path.starts_with("/v1/") => return Err(ApiError::NotFound),
+        _ => return Ok(None),
+    };
+    Ok(Some(response))
+}
+
+/// Refuses anything but GET and HEAD on the read-only routes.
+fn read_only(method: &str) -> Result<(), ApiError> {
+    match method {
+        "GET" | "HEAD" => Ok(()),
+        _ => Err(ApiError::MethodNotAllowed { allow: "GET, HEAD" }),
+    }
+}
+
+/// `GET /v1/catalog`: one KV read; 304 when the client already has this snapshot.
+async fn catalog_response(request: &ApiRequest, kv: &impl KvRead) -> Result<ApiResponse, ApiError> {
+    let stored = kv
+        .get(catalog::PUBLISHED_KEY)
+        .await
+        .map_err(|error| ApiError::Storage(error.0))?;
+    let stored = stored.ok_or(ApiError::CatalogUnavailable)?;
+    let etag = stored
+        .metadata
+        .and_then(|metadata| serde_json::from_value::<SnapshotMeta>(metadata).ok())
+        .map(|metadata| metadata.etag)
+        // Written without metadata (by hand, say): hash it now rather than fail.
+        .unwrap_or_else(|| catalog::etag_of(&stored.value));
+    let response = if client_has(request.header("if-none-match"), &etag) {
+        ApiResponse::empty(304)
+    } else {
+        ApiResponse::json(200, stored.value)
+    };
+    Ok(response
+        .with_header("etag", etag)
+        .with_header("cache-control", CATALOG_CACHE_CONTROL))
+}
+
+/// Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 asks for GET).
+fn client_has(if_none_match: Option<&str>, etag: &str) -> bool {
+    let Some(header) = if_none_match else {
+        return false;
+    };
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{KvValue, MemoryKv, StoreError};
+    use guanai_core::Catalogue;
+
+    fn published() -> MemoryKv {
+        let kv = MemoryKv::new();
+        for entry in catalog::publish_entries(&guanai_core::demo::programme()).unwrap() {
+            kv.put(
+                &entry.key,
+                &entry.value,
+                Some(serde_json::to_value(entry.metadata).unwrap()),
+            );
+        }
+        kv
+    }
+
+    fn config() -> Config {
+        Config {
+            allowed_origins: vec!["https://partner.example".into()],
+            allow_localhost: false,
+        }
+    }
+
+    fn respond(request: ApiRequest, kv: &impl KvRead) -> ApiResponse {
+        match pollster::block_on(handle(&request, kv, &config())) {
+            Outcome::Respond { response, .. } => response,
+            Outcome::Asset { .. } => panic!("{} went to the assets", request.path),
+        }
+    }
+
+    fn error_code(response: &ApiResponse) -> String {
+        let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        body["error"]["code"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn catalog_is_one_read_with_etag_and_cache_control() {
+        let kv = published();
+        let response = respond(ApiRequest::new("GET", "/v1/catalog"), &kv);
+        assert_eq!(response.status, 200);
+        assert_eq!(kv.reads(), 1);
+        let catalogue: Catalogue = serde_json::from_str(&response.body).unwrap();
+        assert_eq!(catalogue, guanai_core::demo::programme());
+        assert_eq!(
+            response.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        assert_eq!(
+            response.header("cache-control"),
+            Some(CATALOG_CACHE_CONTROL)
+        );
+        assert_eq!(
+            response.header("etag"),
+            Some(catalog::etag_of(&response.body).as_str())
+        );
+    }
+
+    #[test]
+    fn matching_if_none_match_gets_304_without_a_body() {
+        let kv = published();
+        let etag = respond(ApiRequest::new("GET", "/v1/catalog"), &kv)
+            .header("etag")
+            .unwrap()
+            .to_string();
+        for header in [
+            etag.clone(),
+            format!("W/{etag}"),
+            format!("\"other\", {etag}"),
+            "*".into(),
+        ] {
+            let response = respond(
+                ApiRequest::new("GET", "/v1/catalog").with_header("If-None-Match", &header),
+                &kv,
+            );
+            assert_eq!(response.status, 304, "{header}");
+            assert!(response.body.is_empty());
+            assert_eq!(response.header("etag"), Some(etag.as_str()));
+        }
+        let stale = respond(
+            ApiRequest::new("GET", "/v1/catalog").with_header("If-None-Match", "\"stale\""),
+            &kv,
+        );
+        assert_eq!(stale.status, 200);
+    }
+
+    #[test]
+    fn head_has_headers_but_no_body() {
+        let response = respond(ApiRequest::new("HEAD", "/v1/catalog"), &published());
+        assert_eq!(response.status, 200);
+        assert!(response.body.is_empty());
+        assert!(response.header("etag").is_some());
+    }
+
+    #[test]
+    fn nothing_published_is_a_clear_503_not_a_crash() {
+        let response = respond(ApiRequest::new("GET", "/v1/catalog"), &MemoryKv::new());
+        assert_eq!(response.status, 503);
+        assert_eq!(error_code(&response), "catalog_unavailable");
+    }
+
+    #[test]
+    fn a_value_without_metadata_still_gets_an_etag() {
+        let kv = MemoryKv::new();
+        kv.put(catalog::PUBLISHED_KEY, "{}", None);
+        let response = respond(ApiRequest::new("GET", "/v1/catalog"), &kv);
+        assert_eq!(
+            response.header("etag"),
+            Some(catalog::etag_of("{}").as_str())
+        );
+    }
+
+    #[test]
+    fn storage_failure_is_500_with_a_log_line_and_no_detail_for_the_client() {
+        struct Broken;
+        impl KvRead for Broken {
+            async fn get(&self, _: &str) -> Result<Option<KvValue>, StoreError> {
+                Err(StoreError("kv unreachable".into()))
+            }
+        }
+        let outcome = pollster::block_on(handle(
+            &ApiRequest::new("GET", "/v1/catalog"),
+            &Broken,
+            &config(),
+        ));
+        let Outcome::Respond { response, problem } = outcome else {
+            panic!("not a response")
+        };
+        assert_eq!(response.status, 500);
+        assert_eq!(problem.as_deref(), Some("kv unreachable"));
+        assert!(!response.body.contains("unreachable"));
+    }
+
+    #[test]
+    fn unknown_api_paths_and_methods_use_the_error_shape() {
+        let kv = published();
+        let missing = respond(ApiRequest::new("GET", "/v1/nope"), &kv);
+        assert_eq!(
+            (missing.status, error_code(&missing)),
+            (404, "not_found".into())
+        );
+        let wrong = respond(ApiRequest::new("DELETE", "/v1/catalog"), &kv);
+        assert_eq!(
+            (wrong.status, error_code(&wrong)),
+            (405, "method_not_allowed".into())
+        );
+        assert_eq!(wrong.header("allow"), Some("GET, HEAD"));
+        assert_eq!(wrong.header("x-content-type-options"), Some("nosniff"));
+    }
+
+    #[test]
+    fn health_answers_without_touching_kv() {
+        let kv = published();
+        let response = respond(ApiRequest::new("GET", "/v1/health"), &kv);
+        assert_eq!(response.status, 200);
+        assert_eq!(kv.reads(), 0);
+        let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        assert_eq!(body["status"], "ok");
+    }
+
+    #[test]
+    fn other_paths_are_assets_with_cors_decided_here() {
+        let request =
+            ApiRequest::new("GET", "/guanai.js").with_header("Origin", "https://partner.example");
+        let outcome = pollster::block_on(handle(&request, &published(), &config()));
+        let Outcome::Asset { cors } = outcome else {
+            panic!("not an asset")
+        };
+        assert!(cors.contains(&(
+            "access-control-allow-origin".into(),
+            "https://partner.example".into()
+        )));
+        let root = respond(ApiRequest::new("GET", "/"), &published());
+        assert_eq!(
+            (root.status, root.header("location")),
+            (302, Some("/examples/"))
+        );
+    }
+
+    #[test]
+    fn api_responses_carry_exact_origin_cors() {
+        let kv = published();
+        let allowed = respond(
+            ApiRequest::new("GET", "/v1/catalog").with_header("Origin", "https://partner.example"),
+            &kv,
+        );
+        assert_eq!(
+            allowed.header("access-control-allow-origin"),
+            Some("https://partner.example")
+        );
+        let unknown = respond(
+            ApiRequest::new("GET", "/v1/catalog").with_header("Origin", "https://evil.example"),
+            &kv,
+        );
+        assert_eq!(unknown.header("access-control-allow-origin"), None);
+        let preflight = respond(
+            ApiRequest::new("OPTIONS", "/v1/catalog")
+                .with_header("Origin", "https://partner.example")
+                .with_header("Access-Control-Request-Method", "GET"),
+            &kv,
+        );
+        assert_eq!(preflight.status, 204);
+        assert_eq!(kv.reads(), 2, "a preflight reads nothing");
+    }
+}

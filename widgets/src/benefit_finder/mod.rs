@@ -1,0 +1,145 @@
+//! `<guanai-benefit-finder>`: search the published benefits by keyword, service area, region,
+//! qualification level and validity.
+//!
+//! [`BenefitFinder`] loads the catalogue and shows loading / error states; [`FinderView`] is the
+//! finder itself over an already loaded catalogue (what the browser tests mount directly).
+
+mod card;
+mod view;
+
+use std::sync::Arc;
+
+use guanai_core::i18n::Ui;
+use guanai_core::{Lang, ServiceArea, regions};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::api::{LoadedCatalogue, fetch_catalogue};
+use crate::element::{self, Attributes, Host, Widget};
+pub use view::FinderView;
+
+/// Attributes of `<guanai-benefit-finder>` that take effect when changed after mount.
+pub const ATTRIBUTES: &[&str] = &["api", "lang", "area", "region", "partner"];
+
+/// Filters fixed by the host page through attributes.
+#[derive(Debug, Clone, Copy)]
+pub struct Presets {
+    /// `area="health"` or `area="health,family"`; unknown codes are ignored.
+    pub areas: Signal<Vec<ServiceArea>>,
+    /// `region="110105"`; codes outside Jing-Jin-Ji are ignored.
+    pub region: Signal<Option<String>>,
+    /// `partner="weier-dental"`: the finder shows only this partner's offers.
+    pub partner: Signal<Option<String>>,
+}
+
+impl Presets {
+    /// Reads the presets from the element's attribute signals.
+    pub fn from_attributes(attributes: &Attributes) -> Presets {
+        let (area, region, partner) = (
+            attributes.get("area"),
+            attributes.get("region"),
+            attributes.get("partner"),
+        );
+        Presets {
+            areas: Signal::derive(move || {
+                area.get()
+                    .unwrap_or_default()
+                    .split([',', ' '])
+                    .filter_map(|code| code.parse().ok())
+                    .collect()
+            }),
+            region: Signal::derive(move || {
+                region
+                    .get()
+                    .map(|code| code.trim().to_string())
+                    .filter(|code| regions::find(code).is_some())
+            }),
+            partner: Signal::derive(move || {
+                partner
+                    .get()
+                    .map(|id| id.trim().to_string())
+                    .filter(|id| !id.is_empty())
+            }),
+        }
+    }
+}
+
+/// Mounts a finder for the custom element `host` into `root` (a `<div>` in its shadow root).
+/// `default_api` is where `guanai.js` came from, used when the element has no `api` attribute.
+#[wasm_bindgen]
+pub fn mount_benefit_finder(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+    element::mount(host, root, ATTRIBUTES, move |attributes, host| {
+        let api_attribute = attributes.get("api");
+        let api = Signal::derive(move || {
+            api_attribute
+                .get()
+                .filter(|api| !api.trim().is_empty())
+                .unwrap_or_else(|| default_api.clone())
+        });
+        let lang_attribute = attributes.get("lang");
+        let lang = Signal::derive(move || Lang::from_attribute(lang_attribute.get().as_deref()));
+        let presets = Presets::from_attributes(&attributes);
+        view! { <BenefitFinder api lang presets host /> }
+    })
+}
+
+/// The finder with its data loading: fetches the catalogue from `api`, shows a loading state,
+/// then the finder, or an error with a retry button.
+#[component]
+pub fn BenefitFinder(
+    /// Base URL of the edge API, e.g. `https://edge.example`.
+    api: Signal<String>,
+    /// Language of every label.
+    lang: Signal<Lang>,
+    /// Filters fixed by the host page.
+    presets: Presets,
+    /// The custom element, for `guanai:ready` / `guanai:error` / `guanai:select`.
+    host: Host,
+) -> impl IntoView {
+    let catalogue = LocalResource::new(move || fetch_catalogue(api.get()));
+    let loading =
+        move || view! { <p class="state" role="status">{move || Ui::Loading.get(lang.get())}</p> };
+    view! {
+        <section class="guanai finder" lang=move || lang.get().tag() aria-label=move || Ui::FinderName.get(lang.get())>
+            <Transition fallback=loading>
+                {move || {
+                    let host = host.clone();
+                    Suspend::new(async move {
+                        match catalogue.await {
+                            Ok(loaded) => {
+                                host.dispatch("guanai:ready", &[]);
+                                view! { <FinderView loaded lang presets host /> }.into_any()
+                            }
+                            Err(error) => {
+                                host.dispatch("guanai:error", &[("code", error.code())]);
+                                view! { <LoadFailed lang retry=move || catalogue.refetch() /> }.into_any()
+                            }
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// The error state: a plain explanation and a way to try again.
+#[component]
+fn LoadFailed(
+    /// Language of the message.
+    lang: Signal<Lang>,
+    /// Called when the person asks to try again.
+    retry: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="state" role="alert">
+            <p>{move || Ui::LoadError.get(lang.get())}</p>
+            <button type="button" class="button" on:click=move |_| retry()>
+                {move || Ui::Retry.get(lang.get())}
+            </button>
+        </div>
+    }
+}
+
+/// A loaded catalogue for [`FinderView`], shared by every card.
+pub type Loaded = Arc<LoadedCatalogue>;

@@ -1,0 +1,300 @@
+//! The finder over a loaded catalogue: search box, filters, result count and result list.
+//!
+//! Smooth at 10,000 benefits: a keystroke re-runs the search in Rust (a scan of prepared
+//! strings) and the list renders only the first [`PAGE`] matches, keyed by benefit, so rows that
+//! still match are kept and never rebuilt. "Show more" renders the next page.
+
+use guanai_core::i18n::{Ui, fill};
+use guanai_core::search::Filter;
+use guanai_core::{Lang, QualificationLevel, ServiceArea, regions};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::card::BenefitCard;
+use super::{Loaded, Presets};
+use crate::element::Host;
+
+/// How many result cards are rendered at first, and added by each "show more".
+pub const PAGE: usize = 20;
+
+/// The finder itself, over an already loaded catalogue.
+#[component]
+pub fn FinderView(
+    /// The catalogue and its search index.
+    loaded: Loaded,
+    /// Language of every label.
+    lang: Signal<Lang>,
+    /// Filters fixed by the host page.
+    presets: Presets,
+    /// The custom element, for `guanai:select`.
+    host: Host,
+) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let areas = RwSignal::new(presets.areas.get_untracked());
+    let region = RwSignal::new(presets.region.get_untracked());
+    let level = RwSignal::new(None::<QualificationLevel>);
+    let valid_now = RwSignal::new(true);
+    // Attribute changes after mount reset the matching filter.
+    Effect::new(move |_| areas.set(presets.areas.get()));
+    Effect::new(move |_| region.set(presets.region.get()));
+
+    let today = guanai_core::time::shanghai_date(now());
+    let filter = Memo::new(move |_| Filter {
+        query: query.get(),
+        areas: areas.get(),
+        region: region.get(),
+        partner: presets.partner.get(),
+        level: level.get(),
+        valid_on: valid_now.get().then_some(today),
+    });
+    let results = Memo::new({
+        let loaded = loaded.clone();
+        move |_| filter.with(|filter| loaded.index.search(&loaded.catalogue, filter))
+    });
+    let shown = RwSignal::new(PAGE);
+    Effect::new(move |_| {
+        filter.track();
+        shown.set(PAGE);
+    });
+
+    let clear = move |_| {
+        query.set(String::new());
+        areas.set(presets.areas.get_untracked());
+        region.set(presets.region.get_untracked());
+        level.set(None);
+        valid_now.set(true);
+    };
+    let sample = loaded.catalogue.sample;
+    let partner_name = {
+        let loaded = loaded.clone();
+        move || {
+            let id = presets.partner.get()?;
+            let partner = loaded.catalogue.partner(&id)?;
+            Some(format!(
+                "{}：{}",
+                Ui::Partner.get(lang.get()),
+                partner.name.get(lang.get())
+            ))
+        }
+    };
+    let visible =
+        move || results.with(|found| found.iter().take(shown.get()).copied().collect::<Vec<_>>());
+    let remaining = move || results.with(Vec::len).saturating_sub(shown.get());
+
+    view! {
+        <h2>{move || Ui::FinderName.get(lang.get())}</h2>
+        {move || partner_name().map(|name| view! { <p class="partner-scope">{name}</p> })}
+        <Show when=move || sample>
+            <p class="notice">{move || Ui::SampleData.get(lang.get())}</p>
+        </Show>
+        <div class="search" part="search" role="search">
+            <label for="finder-query">{move || Ui::SearchLabel.get(lang.get())}</label>
+            <input
+                id="finder-query"
+                type="search"
+                enterkeyhint="search"
+                autocomplete="off"
+                placeholder=move || Ui::SearchPlaceholder.get(lang.get())
+                prop:value=move || query.get()
+                on:input=move |event| {
+                    // Pinyin being composed is not a search term yet: wait for compositionend.
+                    let composing = event
+                        .dyn_ref::<web_sys::InputEvent>()
+                        .is_some_and(web_sys::InputEvent::is_composing);
+                    if !composing {
+                        query.set(event_target_value(&event));
+                    }
+                }
+                on:compositionend=move |event| query.set(event_target_value(&event))
+            />
+        </div>
+        <div class="filters" part="filters">
+            <AreaChips areas lang />
+            <div class="selects">
+                <RegionSelect region lang />
+                <LevelSelect level lang />
+            </div>
+            <div class="toggles">
+                <label class="toggle">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || valid_now.get()
+                        on:change=move |event| valid_now.set(event_target_checked(&event))
+                    />
+                    {move || Ui::ValidNow.get(lang.get())}
+                </label>
+                <button type="button" class="link-button" on:click=clear>
+                    {move || Ui::ClearFilters.get(lang.get())}
+                </button>
+            </div>
+        </div>
+        <p class="count" role="status" aria-live="polite">
+            {move || {
+                let count = results.with(Vec::len);
+                if count == 1 {
+                    Ui::ResultCountOne.get(lang.get()).to_string()
+                } else {
+                    fill(Ui::ResultCount.get(lang.get()), &[("n", &count.to_string())])
+                }
+            }}
+        </p>
+        <Show when=move || results.with(Vec::is_empty)>
+            <p class="state">{move || Ui::Empty.get(lang.get())}</p>
+        </Show>
+        <ul class="results" part="results">
+            <For each=visible key=|index| *index let:index>
+                <BenefitCard loaded=loaded.clone() index lang host=host.clone() today />
+            </For>
+        </ul>
+        <Show when=move || { remaining() > 0 }>
+            <div class="more">
+                <button type="button" class="button secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || fill(Ui::ShowMore.get(lang.get()), &[("n", &remaining().to_string())])}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// The 6+1 service areas as toggle chips; none pressed means all areas.
+#[component]
+fn AreaChips(
+    /// The selected areas.
+    areas: RwSignal<Vec<ServiceArea>>,
+    /// Language of the labels.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let toggle = move |area: ServiceArea| {
+        areas.update(|selected| match selected.iter().position(|a| *a == area) {
+            Some(at) => {
+                selected.remove(at);
+            }
+            None => selected.push(area),
+        })
+    };
+    view! {
+        <div>
+            <span class="label" id="finder-areas-label">{move || Ui::AreasLabel.get(lang.get())}</span>
+            <div class="chips" role="group" aria-labelledby="finder-areas-label">
+                <button
+                    type="button"
+                    class="chip"
+                    aria-pressed=move || bool_attr(areas.with(Vec::is_empty))
+                    on:click=move |_| areas.set(Vec::new())
+                >
+                    {move || Ui::AllAreas.get(lang.get())}
+                </button>
+                {ServiceArea::ALL
+                    .iter()
+                    .map(|&area| {
+                        view! {
+                            <button
+                                type="button"
+                                class="chip"
+                                data-area=area.code()
+                                aria-pressed=move || bool_attr(areas.with(|selected| selected.contains(&area)))
+                                on:click=move |_| toggle(area)
+                            >
+                                {move || area.label().get(lang.get()).to_string()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </div>
+    }
+}
+
+/// Province → district/city choice, as one native select with a group per province.
+#[component]
+fn RegionSelect(
+    /// The chosen GB/T 2260 code, if any.
+    region: RwSignal<Option<String>>,
+    /// Language of the labels.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let option = move |code: &'static str, label: String| {
+        view! {
+            <option value=code prop:selected=move || region.with(|r| r.as_deref() == Some(code))>
+                {label}
+            </option>
+        }
+    };
+    let options = move || {
+        let lang = lang.get();
+        regions::provinces()
+            .map(|province| {
+                let whole = fill(
+                    Ui::WholeProvince.get(lang),
+                    &[("name", province.name().get(lang))],
+                );
+                let children = regions::children_of(province.code)
+                    .map(|child| option(child.code, child.name().get(lang).to_string()))
+                    .collect_view();
+                view! {
+                    <optgroup label=province.name().get(lang).to_string()>
+                        {option(province.code, whole)}
+                        {children}
+                    </optgroup>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div>
+            <label for="finder-region">{move || Ui::RegionLabel.get(lang.get())}</label>
+            <select
+                id="finder-region"
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    region.set(regions::find(&code).map(|r| r.code.to_string()));
+                }
+            >
+                <option value="" prop:selected=move || region.with(Option::is_none)>
+                    {move || Ui::AllRegions.get(lang.get())}
+                </option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+/// Qualification level filter: show only offers open to this level.
+#[component]
+fn LevelSelect(
+    /// The chosen level, if any.
+    level: RwSignal<Option<QualificationLevel>>,
+    /// Language of the labels.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for="finder-level">{move || Ui::LevelLabel.get(lang.get())}</label>
+            <select id="finder-level" on:change=move |event| level.set(event_target_value(&event).parse().ok())>
+                <option value="" prop:selected=move || level.with(Option::is_none)>
+                    {move || Ui::AnyLevel.get(lang.get())}
+                </option>
+                {QualificationLevel::ALL
+                    .iter()
+                    .map(|&choice| {
+                        view! {
+                            <option value=choice.code() prop:selected=move || level.get() == Some(choice)>
+                                {move || choice.label().get(lang.get()).to_string()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// `"true"` / `"false"` for ARIA state attributes.
+pub(crate) fn bool_attr(value: bool) -> &'static str {
+    if value { "true" } else { "false" }
+}
+
+/// The current instant, from the browser clock.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}

@@ -1,0 +1,132 @@
+//! What every widget shares with its custom element: attribute signals, events, mounting.
+//!
+//! The loader (`guanai.js`) attaches an open shadow root, adopts the shared stylesheet, creates
+//! a `<div>` inside it and calls a `mount_*` export with the element and that div. The returned
+//! [`Widget`] receives attribute changes and is told to unmount when the element leaves the page.
+
+use std::any::Any;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+/// The element's observed attributes as signals, so a change after mount takes effect.
+#[derive(Debug, Clone)]
+pub struct Attributes(Vec<(&'static str, RwSignal<Option<String>>)>);
+
+impl Attributes {
+    /// Reads `names` from `host` into new signals owned by the current reactive owner.
+    pub fn read(host: &HtmlElement, names: &[&'static str]) -> Attributes {
+        Attributes(
+            names
+                .iter()
+                .map(|name| (*name, RwSignal::new(host.get_attribute(name))))
+                .collect(),
+        )
+    }
+
+    /// Attributes with given values, for tests.
+    pub fn from_pairs(pairs: &[(&'static str, Option<&str>)]) -> Attributes {
+        Attributes(
+            pairs
+                .iter()
+                .map(|(name, value)| (*name, RwSignal::new(value.map(str::to_string))))
+                .collect(),
+        )
+    }
+
+    /// The signal of attribute `name`; a never-set signal for unknown names.
+    pub fn get(&self, name: &str) -> RwSignal<Option<String>> {
+        self.0
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, signal)| *signal)
+            .unwrap_or_else(|| RwSignal::new(None))
+    }
+
+    /// Applies an attribute change. Ignored for unobserved names and after unmount.
+    pub fn set(&self, name: &str, value: Option<String>) {
+        if let Some((_, signal)) = self.0.iter().find(|(known, _)| *known == name) {
+            signal.try_set(value);
+        }
+    }
+}
+
+/// The custom element, for dispatching the contract's events on it.
+#[derive(Debug, Clone)]
+pub struct Host(SendWrapper<Option<HtmlElement>>);
+
+impl Host {
+    pub fn new(element: HtmlElement) -> Host {
+        Host(SendWrapper::new(Some(element)))
+    }
+
+    /// A host that dispatches nothing, for component tests without an element.
+    pub fn detached() -> Host {
+        Host(SendWrapper::new(None))
+    }
+
+    /// Dispatches a bubbling, composed `CustomEvent` named `name` whose `detail` is an object of
+    /// `fields`. Never put personal data in `fields`: host pages and their analytics see it.
+    pub fn dispatch(&self, name: &str, fields: &[(&str, &str)]) {
+        let Some(element) = self.0.as_ref() else {
+            return;
+        };
+        let detail = js_sys::Object::new();
+        for (key, value) in fields {
+            let _ =
+                js_sys::Reflect::set(&detail, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = element.dispatch_event(&event);
+        }
+    }
+}
+
+/// A mounted widget, owned by its custom element.
+#[wasm_bindgen]
+pub struct Widget {
+    attributes: Attributes,
+    /// The Leptos unmount handle; dropping it unmounts the view and disposes its signals.
+    mounted: Option<Box<dyn Any>>,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Called from `attributeChangedCallback`.
+    pub fn set_attribute(&self, name: &str, value: Option<String>) {
+        self.attributes.set(name, value);
+    }
+
+    /// Called from `disconnectedCallback`: removes the view and its reactive state.
+    pub fn unmount(&mut self) {
+        self.mounted = None;
+    }
+}
+
+/// Mounts `view` into `root` with the attributes `names` read from `host`.
+pub fn mount<V: IntoView + 'static>(
+    host: HtmlElement,
+    root: HtmlElement,
+    names: &'static [&'static str],
+    view: impl FnOnce(Attributes, Host) -> V + 'static,
+) -> Widget {
+    // The signals are created inside the mount so that its owner disposes them on unmount.
+    let created = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let slot = created.clone();
+    let handle = leptos::mount::mount_to(root, move || {
+        let attributes = Attributes::read(&host, names);
+        *slot.borrow_mut() = Some(attributes.clone());
+        view(attributes, Host::new(host))
+    });
+    let attributes = created.take().unwrap_or_else(|| Attributes(Vec::new()));
+    Widget {
+        attributes,
+        mounted: Some(Box::new(handle)),
+    }
+}

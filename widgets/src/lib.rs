@@ -1,0 +1,23 @@
+//! Guanai's embeddable widgets: Leptos components, compiled to WebAssembly, mounted by the
+//! custom elements that `guanai.js` defines (one folder per widget).
+//!
+//! This is the only crate that knows Leptos and the DOM. The domain (model, search, strings)
+//! comes from `guanai-core`; the loader (`widgets/loader/guanai.js`) owns the custom element
+//! lifecycle and calls the `mount_*` functions exported here once per element.
+
+pub mod api;
+pub mod benefit_finder;
+pub mod element;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The CSS of every widget, adopted by each shadow root through one shared constructed
+/// stylesheet (so a host CSP without `'unsafe-inline'` styles still works).
+#[wasm_bindgen]
+pub fn stylesheet() -> String {
+    [
+        include_str!("base.css"),
+        include_str!("benefit_finder/finder.css"),
+    ]
+    .concat()
+}
