@@ -16,6 +16,7 @@
 
 pub mod codes;
 pub mod demo;
+pub mod digest;
 pub mod i18n;
 pub mod model;
 pub mod regions;

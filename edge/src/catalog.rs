@@ -40,10 +40,7 @@ pub struct KvEntry {
 /// The strong ETag of `body`: a 64-bit FNV-1a digest. It only has to change when the bytes
 /// change, and it is computed once per publication, not per request.
 pub fn etag_of(body: &str) -> String {
-    let digest = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("\"{digest:016x}\"")
+    format!("\"{:016x}\"", guanai_core::digest::fnv1a64(body.as_bytes()))
 }
 
 /// The writes that publish `catalogue`, in the order they must happen. Refuses an invalid

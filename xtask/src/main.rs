@@ -1,1 +1,57 @@
-fn main() {}
+//! `cargo xtask <command>` — the project's automation, in Rust so that a fresh machine needs
+//! nothing but cargo and Node.js to start.
+//!
+//! - `dev`   install what is missing, build, seed local KV with the demo programme, serve
+//!   everything from `wrangler dev` on http://127.0.0.1:8787.
+//! - `test`  install what is missing and run every test tier (native, wasm in headless
+//!   Chromium, end-to-end against `wrangler dev`).
+//! - `build` build the widget bundle and the worker; print the size of every shipped artefact.
+//! - `bench` print performance figures (search over a 10,000-benefit catalogue, sizes).
+
+mod build;
+mod process;
+mod serve;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Every failure ends the command with this message.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage: cargo xtask <dev | test | build | bench>
+
+  dev     build everything, seed local KV with the demo programme, serve on http://127.0.0.1:8787
+  test    run every test tier: native, wasm-bindgen-test in headless Chromium, end-to-end
+  build   build the widget bundle (pkg/) and the worker; print artefact sizes
+  bench   print performance figures";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => serve::dev(),
+        Some("test") => test::all(),
+        Some("build") => build::command(),
+        Some("bench") => build::bench(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}

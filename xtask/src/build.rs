@@ -1,0 +1,336 @@
+//! Building what ships: the widget bundle (`pkg/`), the worker (`edge/build/`) and the static
+//! assets directory the worker serves (`target/assets/`).
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Instant, SystemTime};
+
+use guanai_core::digest::fnv1a64 as fnv;
+
+use crate::process::run;
+use crate::tools::{Tools, ensure_build_tools};
+use crate::{Result, root};
+
+/// wasm-opt flags for the widgets: smallest output, and the features rustc's wasm32 target
+/// emits (binaryen must be told, or it rejects or mangles them).
+const WASM_OPT_ARGS: &[&str] = &[
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct Outputs {
+    /// Files of the embeddable bundle, in `pkg/`.
+    pub bundle: Vec<PathBuf>,
+    /// The worker's script and module, in `edge/build/`.
+    pub worker: Vec<PathBuf>,
+}
+
+/// `cargo xtask build`.
+pub fn command() -> Result {
+    let outputs = all(&ensure_build_tools()?)?;
+    print_sizes(&outputs);
+    Ok(())
+}
+
+/// Builds widgets and worker (each skipped when its inputs have not changed) and assembles
+/// the assets directory.
+pub fn all(tools: &Tools) -> Result<Outputs> {
+    let bundle = widgets(tools)?;
+    let worker = worker(tools)?;
+    assemble_assets(&bundle)?;
+    Ok(Outputs { bundle, worker })
+}
+
+/// Release-builds the widgets crate, runs wasm-bindgen (`--target web`) and wasm-opt, and
+/// writes `pkg/guanai.js` plus content-hashed glue and wasm, so that the loader can be cached
+/// briefly and the heavy files forever.
+fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
+    let root = root();
+    run(Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "guanai-widgets",
+        ])
+        .current_dir(&root))?;
+    let compiled = root.join("target/wasm32-unknown-unknown/release/guanai_widgets.wasm");
+    let loader = root.join("widgets/loader/guanai.js");
+    let pkg = root.join("pkg");
+    let stamp_path = root.join("target/widgets/inputs.stamp");
+    let stamp = format!(
+        "{:016x}",
+        fnv(&[
+            read(&compiled)?,
+            read(&loader)?,
+            tools.wasm_bindgen.to_string_lossy().as_bytes().to_vec()
+        ]
+        .concat())
+    );
+    let existing = bundle_files(&pkg);
+    if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
+        && !existing.is_empty()
+    {
+        eprintln!("widgets: bundle is up to date");
+        return Ok(existing);
+    }
+
+    let staging = root.join("target/widgets");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).map_err(|error| error.to_string())?;
+    run(Command::new(&tools.wasm_bindgen)
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "guanai_widgets",
+            "--out-dir",
+        ])
+        .arg(&staging)
+        .arg(&compiled))?;
+    let bound = staging.join("guanai_widgets_bg.wasm");
+    let optimised = staging.join("guanai_widgets_opt.wasm");
+    run(Command::new(&tools.wasm_opt)
+        .args(WASM_OPT_ARGS)
+        .arg(&bound)
+        .arg("-o")
+        .arg(&optimised))?;
+
+    let wasm = read(&optimised)?;
+    let glue = read(&staging.join("guanai_widgets.js"))?;
+    let hash = format!("{:016x}", fnv(&[wasm.as_slice(), glue.as_slice()].concat()));
+    let hash = &hash[..10];
+    let glue_name = format!("guanai-widgets-{hash}.js");
+    let wasm_name = format!("guanai-widgets-{hash}.wasm");
+    let loader_text = fs::read_to_string(&loader)
+        .map_err(|error| format!("{}: {error}", loader.display()))?
+        .replace("__GUANAI_GLUE__", &format!("./{glue_name}"))
+        .replace("__GUANAI_WASM__", &format!("./{wasm_name}"));
+
+    fs::create_dir_all(&pkg).map_err(|error| error.to_string())?;
+    for old in existing {
+        let _ = fs::remove_file(old);
+    }
+    write(&pkg.join(&glue_name), &glue)?;
+    write(&pkg.join(&wasm_name), &wasm)?;
+    write(&pkg.join("guanai.js"), loader_text.as_bytes())?;
+    write(&stamp_path, stamp.as_bytes())?;
+    Ok(bundle_files(&pkg))
+}
+
+/// The built files in `pkg/` (everything but what git tracks there).
+fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(pkg)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| {
+                    let name = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default();
+                    name == "guanai.js" || name.starts_with("guanai-widgets-")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Builds the worker with worker-build, pointed at local tools so it downloads nothing.
+/// Skipped when `edge/build/index.js` is newer than every input.
+fn worker(tools: &Tools) -> Result<Vec<PathBuf>> {
+    let root = root();
+    let outputs = vec![
+        root.join("edge/build/index.js"),
+        root.join("edge/build/index_bg.wasm"),
+    ];
+    let inputs = [
+        root.join("edge"),
+        root.join("core"),
+        root.join("Cargo.lock"),
+        root.join("Cargo.toml"),
+    ];
+    let built = outputs.iter().map(|path| modified(path)).min().flatten();
+    let newest_input = inputs
+        .iter()
+        .filter_map(|path| newest(path, &root.join("edge/build")))
+        .max();
+    if let (Some(built), Some(newest_input)) = (built, newest_input)
+        && built > newest_input
+    {
+        eprintln!("worker: build is up to date");
+        return Ok(outputs);
+    }
+    run(Command::new(&tools.worker_build)
+        .arg("--release")
+        .current_dir(root.join("edge"))
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild))?;
+    Ok(outputs)
+}
+
+/// `target/assets/`: the bundle at the top level, the example pages under `examples/`.
+fn assemble_assets(bundle: &[PathBuf]) -> Result {
+    let root = root();
+    let assets = root.join("target/assets");
+    let _ = fs::remove_dir_all(&assets);
+    fs::create_dir_all(assets.join("examples")).map_err(|error| error.to_string())?;
+    for file in bundle {
+        let name = file.file_name().ok_or("bundle file without a name")?;
+        fs::copy(file, assets.join(name))
+            .map_err(|error| format!("{}: {error}", file.display()))?;
+    }
+    for entry in fs::read_dir(root.join("examples"))
+        .map_err(|error| error.to_string())?
+        .flatten()
+    {
+        if entry.path().is_file() {
+            fs::copy(
+                entry.path(),
+                assets.join("examples").join(entry.file_name()),
+            )
+            .map_err(|error| error.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints raw, gzip and brotli sizes of every shipped artefact.
+pub fn print_sizes(outputs: &Outputs) {
+    println!(
+        "\n{:<44} {:>10} {:>10} {:>10}",
+        "artefact", "raw", "gzip", "brotli"
+    );
+    let mut totals = (0, 0, 0);
+    for path in &outputs.bundle {
+        let (raw, gzip, brotli) = sizes(path);
+        totals = (totals.0 + raw, totals.1 + gzip, totals.2 + brotli);
+        print_row(&format!("pkg/{}", file_name(path)), (raw, gzip, brotli));
+    }
+    print_row("= widget bundle (all of pkg/)", totals);
+    for path in &outputs.worker {
+        print_row(&format!("edge/build/{}", file_name(path)), sizes(path));
+    }
+    println!();
+}
+
+fn print_row(label: &str, (raw, gzip, brotli): (usize, usize, usize)) {
+    let kb = |bytes: usize| format!("{:.1} KB", bytes as f64 / 1000.0);
+    println!(
+        "{label:<44} {:>10} {:>10} {:>10}",
+        kb(raw),
+        kb(gzip),
+        kb(brotli)
+    );
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Raw, gzip -9 and brotli -q 11 sizes of a file (0 if it cannot be read).
+fn sizes(path: &Path) -> (usize, usize, usize) {
+    let Ok(bytes) = fs::read(path) else {
+        return (0, 0, 0);
+    };
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzip_len = gzip
+        .write_all(&bytes)
+        .and_then(|()| gzip.finish())
+        .map(|out| out.len())
+        .unwrap_or(0);
+    let mut brotli_out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let brotli_len =
+        brotli::BrotliCompress(&mut bytes.as_slice(), &mut brotli_out, &params).unwrap_or(0);
+    (bytes.len(), gzip_len, brotli_len)
+}
+
+/// `cargo xtask bench`: search speed over generated catalogues, then artefact sizes.
+pub fn bench() -> Result {
+    use guanai_core::search::{Filter, SearchIndex};
+    println!("native search over synthetic catalogues (median of 21 runs):");
+    for size in [1_000, 10_000] {
+        let catalogue = guanai_core::synthetic::catalogue(size);
+        let started = Instant::now();
+        let index = SearchIndex::new(&catalogue);
+        let indexing = started.elapsed();
+        for query in ["口腔", "dental 12", "示例合作单位9"] {
+            let filter = Filter {
+                query: query.into(),
+                ..Filter::default()
+            };
+            let mut times: Vec<_> = (0..21)
+                .map(|_| {
+                    let started = Instant::now();
+                    let found = index.search(&catalogue, &filter).len();
+                    (started.elapsed(), found)
+                })
+                .collect();
+            times.sort();
+            let (median, found) = times[times.len() / 2];
+            println!(
+                "  {size:>6} benefits  index {indexing:>10.2?}  query {query:<14} {median:>10.2?}  ({found} found)"
+            );
+        }
+    }
+    let outputs = all(&ensure_build_tools()?)?;
+    print_sizes(&outputs);
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+    }
+    fs::write(path, bytes).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    fs::metadata(path)
+        .and_then(|metadata| metadata.modified())
+        .ok()
+}
+
+/// The newest modification time of `path` or anything below it, leaving out `skip`.
+fn newest(path: &Path, skip: &Path) -> Option<SystemTime> {
+    if path == skip {
+        return None;
+    }
+    let own = modified(path);
+    if !path.is_dir() {
+        return own;
+    }
+    let children = fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| newest(&entry.path(), skip))
+        .max();
+    own.max(children)
+}

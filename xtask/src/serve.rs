@@ -1,0 +1,113 @@
+//! Local KV seeding and `wrangler dev`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::build;
+use crate::process::{Service, run};
+use crate::tools::{Tools, ensure_build_tools};
+use crate::{Result, root};
+
+/// Where `cargo xtask dev` keeps local KV between runs.
+pub const DEV_STATE: &str = ".wrangler/state";
+/// The port `cargo xtask dev` serves on (DESIGN.md § Local run).
+pub const DEV_PORT: u16 = 8787;
+
+/// `cargo xtask dev`.
+pub fn dev() -> Result {
+    let tools = ensure_build_tools()?;
+    let outputs = build::all(&tools)?;
+    build::print_sizes(&outputs);
+    let state = root().join(DEV_STATE);
+    seed_demo(&tools, &state)?;
+    let base = format!("http://127.0.0.1:{DEV_PORT}");
+    println!("Guanai is starting on {base}");
+    println!("  examples:   {base}/examples/");
+    println!("  partner:    {base}/examples/partner-site.html");
+    println!("  association:{base}/examples/association-site.html");
+    println!("  API:        {base}/v1/catalog   {base}/v1/health");
+    println!("  bundle:     {base}/guanai.js");
+    println!("Stop with Ctrl-C.\n");
+    let inspector = crate::process::free_port()?;
+    run(&mut wrangler_dev(&tools, &state, DEV_PORT, inspector))
+}
+
+/// The `wrangler dev` command for the real runtime (workerd) with local KV in `state`.
+pub fn wrangler_dev(tools: &Tools, state: &Path, port: u16, inspector_port: u16) -> Command {
+    let mut command = Command::new(&tools.wrangler);
+    command
+        .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--inspector-port", &inspector_port.to_string()])
+        .arg("--persist-to")
+        .arg(state)
+        .arg("--show-interactive-dev-session=false")
+        .current_dir(root());
+    quiet_wrangler(&mut command);
+    command
+}
+
+/// Starts `wrangler dev` in the background and waits for its "Ready on" line.
+pub fn start_worker(tools: &Tools, state: &Path, port: u16) -> Result<Service> {
+    let inspector = crate::process::free_port()?;
+    Service::start(
+        "wrangler",
+        &mut wrangler_dev(tools, state, port, inspector),
+        "Ready on",
+        Duration::from_secs(120),
+    )
+}
+
+/// No telemetry and no calls to Cloudflare from a local run.
+fn quiet_wrangler(command: &mut Command) {
+    command
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .env("WRANGLER_LOG", "warn")
+        .env("NO_UPDATE_NOTIFIER", "1");
+}
+
+/// Publishes the demo programme into local KV at `state`, unless that exact snapshot is
+/// already there (a stamp beside the state records the ETag last seeded).
+pub fn seed_demo(tools: &Tools, state: &Path) -> Result {
+    let entries = guanai_edge::catalog::publish_entries(&guanai_core::demo::programme()).map_err(
+        |errors| {
+            format!(
+                "the demo programme does not validate: {}",
+                serde_json::to_string(&errors).unwrap_or_default()
+            )
+        },
+    )?;
+    let etag = entries
+        .last()
+        .map(|entry| entry.metadata.etag.clone())
+        .unwrap_or_default();
+    let stamp = state.join("guanai-demo-seeded");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(etag.as_str()) {
+        eprintln!("local KV: demo programme already seeded");
+        return Ok(());
+    }
+    put_entries(tools, state, &entries)?;
+    std::fs::write(&stamp, etag).map_err(|error| format!("{}: {error}", stamp.display()))
+}
+
+/// Writes `entries` into local KV with one `wrangler kv bulk put`, in order.
+pub fn put_entries(
+    tools: &Tools,
+    state: &Path,
+    entries: &[guanai_edge::catalog::KvEntry],
+) -> Result {
+    std::fs::create_dir_all(state).map_err(|error| format!("{}: {error}", state.display()))?;
+    let file: PathBuf = state.join("guanai-seed.json");
+    let json = serde_json::to_string(entries).map_err(|error| error.to_string())?;
+    std::fs::write(&file, json).map_err(|error| format!("{}: {error}", file.display()))?;
+    let mut command = Command::new(&tools.wrangler);
+    command
+        .args(["kv", "bulk", "put"])
+        .arg(&file)
+        .args(["--binding", "GUANAI_KV", "--local", "--persist-to"])
+        .arg(state)
+        .current_dir(root());
+    quiet_wrangler(&mut command);
+    run(&mut command)
+}

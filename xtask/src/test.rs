@@ -1,0 +1,139 @@
+//! `cargo xtask test`: every tier, in order of speed, stopping at the first failure.
+//!
+//! 0. formatting and clippy (`-D warnings`), native and wasm32;
+//! 1. native `cargo test`: domain and edge request handling;
+//! 2. `wasm-bindgen-test` in headless Chromium: the widget components;
+//! 3. end-to-end: the real worker under `wrangler dev` with freshly seeded local KV, the example
+//!    pages in headless Chromium over WebDriver, and HTTP checks of the API.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::process::{Service, free_port, run};
+use crate::tools::{ensure_build_tools, ensure_chromium};
+use crate::{Result, build, root, serve};
+
+/// Debian's ChromeDriver (package chromium-driver), matching Debian's Chromium.
+pub const CHROMIUM_DRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn all() -> Result {
+    let started = Instant::now();
+    let tools = ensure_build_tools()?;
+    ensure_chromium()?;
+    let root = root();
+    let cargo = || {
+        let mut command = Command::new("cargo");
+        command.current_dir(&root);
+        command
+    };
+    let mut timings = Vec::new();
+    let mut tier = |name: &str, body: &mut dyn FnMut() -> Result| -> Result {
+        eprintln!("\n== {name}");
+        let tier_started = Instant::now();
+        body()?;
+        timings.push((name.to_string(), tier_started.elapsed()));
+        Ok(())
+    };
+
+    tier("lint: rustfmt and clippy", &mut || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        run(cargo().args([
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--package",
+            "guanai-widgets",
+            "--package",
+            "guanai-edge",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+
+    tier(
+        "tier 1: native tests (domain, edge request handling)",
+        &mut || {
+            run(cargo().args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "guanai-e2e",
+                "--exclude",
+                "guanai-widgets",
+            ]))
+        },
+    )?;
+
+    tier(
+        "tier 2: wasm-bindgen-test in headless Chromium (widgets)",
+        &mut || {
+            run(cargo()
+                .args([
+                    "test",
+                    "--package",
+                    "guanai-widgets",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    tools
+                        .wasm_bindgen
+                        .with_file_name("wasm-bindgen-test-runner"),
+                )
+                .env("CHROMEDRIVER", CHROMIUM_DRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "180"))
+        },
+    )?;
+
+    tier(
+        "tier 3: end-to-end (wrangler dev + local KV + headless Chromium)",
+        &mut || {
+            build::all(&tools)?;
+            let state = root.join("target/e2e/state");
+            let _ = std::fs::remove_dir_all(&state);
+            serve::seed_demo(&tools, &state)?;
+            let worker_port = free_port()?;
+            let _worker = serve::start_worker(&tools, &state, worker_port)?;
+            let driver_port = free_port()?;
+            let _driver = Service::start(
+                "chromedriver",
+                Command::new(CHROMIUM_DRIVER).arg(format!("--port={driver_port}")),
+                "started successfully",
+                Duration::from_secs(60),
+            )?;
+            run(cargo()
+                .args([
+                    "test",
+                    "--package",
+                    "guanai-e2e",
+                    "--",
+                    "--test-threads",
+                    "2",
+                ])
+                .env("GUANAI_BASE", format!("http://127.0.0.1:{worker_port}"))
+                .env(
+                    "GUANAI_WEBDRIVER",
+                    format!("http://127.0.0.1:{driver_port}"),
+                )
+                .env("GUANAI_EXAMPLES", root.join("examples"))
+                .env("GUANAI_KV_STATE", &state))
+        },
+    )?;
+
+    eprintln!("\nall tiers passed in {:.0?}", started.elapsed());
+    for (name, took) in timings {
+        eprintln!("  {took:>8.1?}  {name}");
+    }
+    Ok(())
+}
