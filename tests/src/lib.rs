@@ -1,1 +1,151 @@
+//! Helpers for the end-to-end tests. `cargo xtask test` starts the real worker under
+//! `wrangler dev` with freshly seeded local KV, and ChromeDriver, then runs these tests with:
+//!
+//! - `GUANAI_BASE`: the worker, e.g. `http://127.0.0.1:41234`
+//! - `GUANAI_WEBDRIVER`: ChromeDriver, e.g. `http://127.0.0.1:41235`
+//! - `GUANAI_EXAMPLES`: the `examples/` directory, served from a second origin by [`HostSite`]
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+
+/// A required environment variable, with a clear message when the tests are run by hand.
+pub fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the end-to-end tests with `cargo xtask test`")
+    })
+}
+
+/// The worker's base URL.
+pub fn base() -> String {
+    env("GUANAI_BASE")
+}
+
+/// An HTTP client that returns error statuses as responses rather than errors.
+pub fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// A fresh headless Chromium session (as root, sandboxless, no background traffic), with a
+/// phone-sized window.
+pub async fn browser() -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=390,900", "--lang=zh-CN"
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&env("GUANAI_WEBDRIVER"))
+        .await
+        .expect("ChromeDriver accepts a session")
+}
+
+/// Waits, inside the page, until the JavaScript function body `condition` returns a truthy value,
+/// and returns that value. Checks after each animation-free tick; fails after 20 s with the last
+/// value seen, so a failing test says what the page showed instead.
+pub async fn wait_until(client: &Client, condition: &str) -> Value {
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+        const check = () => {{ {condition} }};
+        const deadline = Date.now() + 20000;
+        const poll = () => {{
+            let value;
+            try {{ value = check(); }} catch (error) {{ value = "error: " + error; }}
+            if (value && !(typeof value === "string" && value.startsWith("error: "))) return done({{ ok: true, value }});
+            if (Date.now() > deadline) return done({{ ok: false, value: value === undefined ? null : value }});
+            setTimeout(poll, 25);
+        }};
+        poll();"#
+    );
+    let outcome = client
+        .execute_async(&script, vec![])
+        .await
+        .expect("the wait script runs");
+    assert_eq!(
+        outcome["ok"],
+        json!(true),
+        "condition never held: {condition}\nlast value: {}",
+        outcome["value"]
+    );
+    outcome["value"].clone()
+}
+
+/// JavaScript that evaluates to the shadow root of the element with id `id`.
+pub fn shadow(id: &str) -> String {
+    format!("document.getElementById({id:?}).shadowRoot")
+}
+
+/// The example pages served from a second origin, as a partner's own web server would: the
+/// script tag is rewritten to load `guanai.js` from the worker, proving cross-origin embedding.
+pub struct HostSite {
+    pub origin: String,
+}
+
+impl HostSite {
+    pub fn start() -> HostSite {
+        let directory = PathBuf::from(env("GUANAI_EXAMPLES"));
+        let worker = base();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let origin = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("bound").port()
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                // Drain the headers.
+                let mut line = String::new();
+                while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                    line.clear();
+                }
+                let path = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .trim_start_matches('/');
+                let file = directory.join(path.split('?').next().unwrap_or_default());
+                let safe = !path.contains("..") && file.is_file();
+                let (status, body, kind) = match std::fs::read(&file) {
+                    Ok(bytes) if safe => {
+                        let kind = if path.ends_with(".css") {
+                            "text/css"
+                        } else {
+                            "text/html; charset=utf-8"
+                        };
+                        let text = String::from_utf8_lossy(&bytes)
+                            .replace("src=\"/guanai.js\"", &format!("src=\"{worker}/guanai.js\""));
+                        ("200 OK", text, kind)
+                    }
+                    _ => ("404 Not Found", "not found".to_string(), "text/plain"),
+                };
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        HostSite { origin }
+    }
+}

@@ -63,7 +63,6 @@ fn quiet_wrangler(command: &mut Command) {
     command
         .env("WRANGLER_SEND_METRICS", "false")
         .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
-        .env("WRANGLER_LOG", "warn")
         .env("NO_UPDATE_NOTIFIER", "1");
 }
 

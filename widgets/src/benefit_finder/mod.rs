@@ -17,7 +17,7 @@ use web_sys::HtmlElement;
 
 use crate::api::{LoadedCatalogue, fetch_catalogue};
 use crate::element::{self, Attributes, Host, Widget};
-pub use view::FinderView;
+pub use view::{FinderView, PAGE};
 
 /// Attributes of `<guanai-benefit-finder>` that take effect when changed after mount.
 pub const ATTRIBUTES: &[&str] = &["api", "lang", "area", "region", "partner"];

@@ -1,0 +1,189 @@
+//! The API and the static bundle over real HTTP, on workerd with local KV.
+
+// A failed unwrap is a failed test, with the location; that is what tests want.
+#![allow(clippy::unwrap_used)]
+
+use guanai_e2e::{base, http};
+use serde_json::Value;
+
+fn get(path: &str, headers: &[(&str, &str)]) -> ureq::http::Response<ureq::Body> {
+    let mut request = http().get(format!("{}{path}", base()));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.call().expect("the worker answers")
+}
+
+fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+fn json(response: &mut ureq::http::Response<ureq::Body>) -> Value {
+    serde_json::from_str(&response.body_mut().read_to_string().expect("a body")).expect("JSON")
+}
+
+#[test]
+fn health_is_ok() {
+    let mut response = get("/v1/health", &[]);
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(&mut response)["status"], "ok");
+}
+
+#[test]
+fn catalog_comes_from_kv_with_an_etag_and_revalidates_to_304() {
+    let mut response = get("/v1/catalog", &[]);
+    assert_eq!(response.status(), 200);
+    let etag = header(&response, "etag").expect("an ETag");
+    assert!(
+        header(&response, "cache-control")
+            .unwrap_or_default()
+            .contains("max-age=")
+    );
+    let catalogue = json(&mut response);
+    assert_eq!(
+        catalogue["version"], "demo-2026-11",
+        "the seeded demo programme is served"
+    );
+    assert_eq!(catalogue["partners"].as_array().map(Vec::len), Some(9));
+
+    let mut again = get("/v1/catalog", &[("If-None-Match", &etag)]);
+    assert_eq!(again.status(), 304);
+    assert_eq!(header(&again, "etag").as_deref(), Some(etag.as_str()));
+    assert!(
+        again
+            .body_mut()
+            .read_to_string()
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    let changed = get("/v1/catalog", &[("If-None-Match", "\"something-else\"")]);
+    assert_eq!(changed.status(), 200);
+}
+
+#[test]
+fn cors_echoes_allowed_origins_only() {
+    let local = get("/v1/catalog", &[("Origin", "http://localhost:5173")]);
+    assert_eq!(
+        header(&local, "access-control-allow-origin").as_deref(),
+        Some("http://localhost:5173")
+    );
+    assert_eq!(header(&local, "vary").as_deref(), Some("Origin"));
+
+    let unknown = get("/v1/catalog", &[("Origin", "https://evil.example")]);
+    assert_eq!(
+        unknown.status(),
+        200,
+        "the data is public; the browser just may not read it"
+    );
+    assert_eq!(header(&unknown, "access-control-allow-origin"), None);
+
+    let look_alike = get(
+        "/v1/catalog",
+        &[("Origin", "http://localhost.evil.example")],
+    );
+    assert_eq!(header(&look_alike, "access-control-allow-origin"), None);
+}
+
+#[test]
+fn preflight_is_answered_for_allowed_origins_only() {
+    let preflight = |origin: &str| {
+        http()
+            .options(format!("{}/v1/catalog", base()))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "if-none-match")
+            .call()
+            .expect("the worker answers")
+    };
+    let allowed = preflight("http://127.0.0.1:3000");
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(
+        header(&allowed, "access-control-allow-origin").as_deref(),
+        Some("http://127.0.0.1:3000")
+    );
+    assert!(
+        header(&allowed, "access-control-allow-methods")
+            .unwrap_or_default()
+            .contains("GET")
+    );
+    assert!(
+        header(&allowed, "access-control-allow-headers")
+            .unwrap_or_default()
+            .contains("If-None-Match")
+    );
+
+    let refused = preflight("https://evil.example");
+    assert_eq!(header(&refused, "access-control-allow-origin"), None);
+    assert_eq!(header(&refused, "access-control-allow-methods"), None);
+}
+
+#[test]
+fn errors_have_the_contract_shape() {
+    let mut missing = get("/v1/no-such-route", &[]);
+    assert_eq!(missing.status(), 404);
+    let body = json(&mut missing);
+    assert_eq!(body["error"]["code"], "not_found");
+    assert!(
+        body["error"]["message"]["zh"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert!(
+        body["error"]["message"]["en"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+
+    let mut wrong_method = http()
+        .delete(format!("{}/v1/catalog", base()))
+        .call()
+        .expect("the worker answers");
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(header(&wrong_method, "allow").as_deref(), Some("GET, HEAD"));
+    assert_eq!(
+        json(&mut wrong_method)["error"]["code"],
+        "method_not_allowed"
+    );
+}
+
+#[test]
+fn the_bundle_is_served_with_cors_and_the_right_types() {
+    let mut loader = get("/guanai.js", &[("Origin", "http://localhost:8080")]);
+    assert_eq!(loader.status(), 200);
+    assert!(
+        header(&loader, "content-type")
+            .unwrap_or_default()
+            .contains("javascript")
+    );
+    assert_eq!(
+        header(&loader, "access-control-allow-origin").as_deref(),
+        Some("http://localhost:8080")
+    );
+    let text = loader.body_mut().read_to_string().expect("the loader");
+    assert!(
+        !text.contains("__GUANAI_"),
+        "the build filled in the hashed file names"
+    );
+    let wasm_name = text
+        .split('"')
+        .find(|part| part.starts_with("./guanai-widgets-") && part.ends_with(".wasm"))
+        .expect("the loader names the wasm");
+    let wasm = get(
+        &format!("/{}", wasm_name.trim_start_matches("./")),
+        &[("Origin", "http://localhost:8080")],
+    );
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(
+        header(&wasm, "content-type").as_deref(),
+        Some("application/wasm")
+    );
+    assert_eq!(
+        header(&wasm, "access-control-allow-origin").as_deref(),
+        Some("http://localhost:8080")
+    );
+}

@@ -1,0 +1,257 @@
+//! The benefit finder as a person sees it: example pages in headless Chromium, the bundle and
+//! the catalogue from the real worker.
+
+// A failed unwrap is a failed test, with the location; that is what tests want.
+#![allow(clippy::unwrap_used)]
+
+use fantoccini::{Client, Locator};
+use guanai_e2e::{HostSite, base, browser, shadow, wait_until};
+
+/// Types `text` into the search box of finder `id`, like a person on a keyboard.
+async fn type_query(client: &Client, id: &str, text: &str) {
+    let host = client
+        .find(Locator::Id(id))
+        .await
+        .expect("the finder element");
+    let root = host.shadow_root().await.expect("an open shadow root");
+    let input = root
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .expect("the search box");
+    input.clear().await.expect("cleared");
+    input.send_keys(text).await.expect("typed");
+}
+
+async fn click(client: &Client, id: &str, css: &str) {
+    let host = client
+        .find(Locator::Id(id))
+        .await
+        .expect("the finder element");
+    let root = host.shadow_root().await.expect("an open shadow root");
+    root.find(Locator::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("clicked");
+}
+
+/// Waits until finder `id` shows `count` result cards and returns their benefit ids.
+async fn wait_for_cards(client: &Client, id: &str, count: usize) -> Vec<String> {
+    let ids = wait_until(
+        client,
+        &format!(
+            "const cards = [...({}?.querySelectorAll('.card') ?? [])]; \
+             return cards.length === {count} && cards.map(c => c.dataset.benefit);",
+            shadow(id)
+        ),
+    )
+    .await;
+    serde_json::from_value(ids).expect("a list of ids")
+}
+
+#[tokio::test]
+async fn partner_page_shows_only_its_own_offers_despite_hostile_css_and_strict_csp() {
+    let client = browser().await;
+    client
+        .goto(&format!("{}/examples/partner-site.html", base()))
+        .await
+        .expect("page loads");
+    let ids = wait_for_cards(&client, "finder", 2).await;
+    assert!(
+        ids.iter().all(|id| id.starts_with("weier-dental")),
+        "{ids:?}"
+    );
+
+    let root = shadow("finder");
+    let text = wait_until(
+        &client,
+        &format!("return {root}.querySelector('.notice')?.textContent"),
+    )
+    .await;
+    assert!(
+        text.as_str().unwrap_or_default().contains("示例数据"),
+        "sample data is labelled: {text}"
+    );
+    // The page sets `* {{ color: red !important; font-size: 30px }}`: none of it inside.
+    let style = wait_until(
+        &client,
+        &format!(
+            "const s = getComputedStyle({root}.querySelector('.card h3')); \
+             return [s.color, s.fontSize, s.textTransform, s.display];"
+        ),
+    )
+    .await;
+    assert_ne!(style[0], "rgb(255, 0, 0)", "host colour leaked in: {style}");
+    assert_eq!(style[1], "17px", "host font size leaked in: {style}");
+    assert_eq!(style[2], "none", "host text-transform leaked in: {style}");
+    assert_eq!(style[3], "block", "host display rule leaked in: {style}");
+    let partner = wait_until(
+        &client,
+        &format!("return {root}.querySelector('.partner-scope')?.textContent"),
+    )
+    .await;
+    assert!(
+        partner
+            .as_str()
+            .unwrap_or_default()
+            .contains("北京维尔口腔医院"),
+        "{partner}"
+    );
+    client.close().await.expect("closed");
+}
+
+#[tokio::test]
+async fn association_page_from_another_origin_narrows_to_dental_offers_when_typing() {
+    let site = HostSite::start();
+    let client = browser().await;
+    client
+        .goto(&format!("{}/association-site.html", site.origin))
+        .await
+        .expect("page loads");
+    // The full finder: more than the two dental offers before typing.
+    let everything = wait_until(
+        &client,
+        &format!(
+            "const n = {}?.querySelectorAll('.card').length; return n > 2 && n;",
+            shadow("finder")
+        ),
+    )
+    .await;
+    assert!(everything.as_u64().unwrap_or(0) > 2);
+
+    type_query(&client, "finder", "口腔").await;
+    let ids = wait_for_cards(&client, "finder", 2).await;
+    assert!(
+        ids.iter().all(|id| id.starts_with("weier-dental")),
+        "{ids:?}"
+    );
+    let count = wait_until(
+        &client,
+        &format!(
+            "const t = {}.querySelector('.count').textContent; return t === '共 2 项福利' && t;",
+            shadow("finder")
+        ),
+    )
+    .await;
+    assert_eq!(count, "共 2 项福利");
+
+    // Picking an area narrows further; an area without dental offers leaves nothing.
+    click(&client, "finder", "button[data-area=leisure]").await;
+    wait_for_cards(&client, "finder", 0).await;
+    let empty = wait_until(
+        &client,
+        &format!(
+            "return {}.querySelector('.state')?.textContent",
+            shadow("finder")
+        ),
+    )
+    .await;
+    assert!(
+        empty
+            .as_str()
+            .unwrap_or_default()
+            .contains("没有符合条件的福利"),
+        "{empty}"
+    );
+
+    // The English sidebar finder (health offers only) did not move.
+    let sidebar = wait_until(
+        &client,
+        &format!("const t = {}?.querySelector('.count')?.textContent; return t && t.endsWith('benefits') && t;", shadow("sidebar-finder")),
+    )
+    .await;
+    let health = wait_until(
+        &client,
+        &format!(
+            "return [...{}.querySelectorAll('.card .badge')].map(b => b.textContent)",
+            shadow("sidebar-finder")
+        ),
+    )
+    .await;
+    assert!(
+        health
+            .as_array()
+            .is_some_and(|badges| !badges.is_empty()
+                && badges.iter().all(|b| b == "Physical & mental health")),
+        "{sidebar} {health}"
+    );
+    client.close().await.expect("closed");
+}
+
+#[tokio::test]
+async fn elements_announce_readiness_follow_attribute_changes_and_unmount_when_removed() {
+    let client = browser().await;
+    client
+        .goto(&format!("{}/examples/association-site.html", base()))
+        .await
+        .expect("page loads");
+    wait_until(
+        &client,
+        &format!(
+            "return {}?.querySelectorAll('.card').length > 0",
+            shadow("finder")
+        ),
+    )
+    .await;
+
+    // A finder added later by the host page loads from the already initialised module.
+    client
+        .execute(
+            "document.addEventListener('guanai:ready', e => { window.readyFrom = e.target.id; }); \
+             const el = document.createElement('guanai-benefit-finder'); \
+             el.id = 'late'; el.setAttribute('area', 'family'); document.body.append(el);",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(wait_until(&client, "return window.readyFrom").await, "late");
+    wait_until(
+        &client,
+        &format!(
+            "return {}?.querySelectorAll('.card').length > 0",
+            shadow("late")
+        ),
+    )
+    .await;
+
+    // lang changes after mount take effect.
+    client
+        .execute(
+            "document.getElementById('late').setAttribute('lang', 'en')",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    wait_until(
+        &client,
+        &format!(
+            "return {}.querySelector('h2').textContent === 'Social worker benefit finder'",
+            shadow("late")
+        ),
+    )
+    .await;
+
+    // Removing the element unmounts it: its shadow root empties, the other finders stay.
+    client
+        .execute(
+            "window.late = document.getElementById('late'); window.late.remove();",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    wait_until(
+        &client,
+        "return window.late.shadowRoot.childElementCount === 0",
+    )
+    .await;
+    wait_until(
+        &client,
+        &format!(
+            "return {}.querySelectorAll('.card').length > 0",
+            shadow("finder")
+        ),
+    )
+    .await;
+    client.close().await.expect("closed");
+}
