@@ -5,7 +5,7 @@
 //! same answers as the full tz database for every date this programme can meet — without
 //! shipping the tz database to phones.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
 /// Asia/Shanghai's offset from UTC.
 pub fn shanghai() -> FixedOffset {
@@ -15,6 +15,12 @@ pub fn shanghai() -> FixedOffset {
 /// The calendar date in Asia/Shanghai at the instant `now`.
 pub fn shanghai_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&shanghai()).date_naive()
+}
+
+/// `2026-01-31`: how dates are shown in both languages (unambiguous, and without pulling
+/// chrono's formatting machinery into the widgets' wasm).
+pub fn iso_date(day: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
 #[cfg(test)]
@@ -35,6 +41,18 @@ mod tests {
         assert_eq!(
             shanghai_date(after),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn dates_show_as_iso_with_leading_zeros() {
+        assert_eq!(
+            iso_date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "2026-01-05"
+        );
+        assert_eq!(
+            iso_date(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
+            "2026-12-31"
         );
     }
 }

@@ -21,8 +21,8 @@ pub enum Outcome {
         response: ApiResponse,
         problem: Option<String>,
     },
-    /// Serve a static asset (bundle, examples) with these CORS headers added.
-    Asset { cors: Vec<(String, String)> },
+    /// Serve a static asset (bundle, examples) with these headers (CORS, caching) set.
+    Asset { headers: Vec<(String, String)> },
 }
 
 /// Handles `request`: CORS preflight, API routes, or hand-off to static assets.
@@ -36,9 +36,11 @@ pub async fn handle(request: &ApiRequest, kv: &impl KvRead, config: &Config) -> 
     let (response, problem) = match route(request, kv).await {
         Ok(Some(response)) => (response, None),
         Ok(None) => {
-            return Outcome::Asset {
-                cors: cors::headers_for(request, config),
-            };
+            let mut headers = cors::headers_for(request, config);
+            if let Some(cache_control) = asset_cache_control(&request.path) {
+                headers.push(("cache-control".into(), cache_control.into()));
+            }
+            return Outcome::Asset { headers };
         }
         Err(error) => {
             let problem = match &error {
@@ -77,6 +79,20 @@ async fn route(request: &ApiRequest, kv: &impl KvRead) -> Result<Option<ApiRespo
         _ => return Ok(None),
     };
     Ok(Some(response))
+}
+
+/// Caching for the bundle: the content-hashed glue and wasm never change under their name, so
+/// browsers keep them for a year; the loader names them, so it is revalidated after five minutes
+/// to pick up a new release soon. Other assets keep the asset server's default.
+fn asset_cache_control(path: &str) -> Option<&'static str> {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    if file.starts_with("guanai-widgets-") && (file.ends_with(".wasm") || file.ends_with(".js")) {
+        Some("public, max-age=31536000, immutable")
+    } else if path == "/guanai.js" {
+        Some("public, max-age=300")
+    } else {
+        None
+    }
 }
 
 /// Refuses anything but GET and HEAD on the read-only routes.
@@ -287,13 +303,30 @@ mod tests {
         let request =
             ApiRequest::new("GET", "/guanai.js").with_header("Origin", "https://partner.example");
         let outcome = pollster::block_on(handle(&request, &published(), &config()));
-        let Outcome::Asset { cors } = outcome else {
+        let Outcome::Asset { headers } = outcome else {
             panic!("not an asset")
         };
-        assert!(cors.contains(&(
+        assert!(headers.contains(&(
             "access-control-allow-origin".into(),
             "https://partner.example".into()
         )));
+        assert!(headers.contains(&("cache-control".into(), "public, max-age=300".into())));
+        let hashed = ApiRequest::new("GET", "/guanai-widgets-0123456789.wasm");
+        let Outcome::Asset { headers } =
+            pollster::block_on(handle(&hashed, &published(), &config()))
+        else {
+            panic!("not an asset")
+        };
+        assert!(headers.contains(&(
+            "cache-control".into(),
+            "public, max-age=31536000, immutable".into()
+        )));
+        let page = ApiRequest::new("GET", "/examples/partner-site.html");
+        let Outcome::Asset { headers } = pollster::block_on(handle(&page, &published(), &config()))
+        else {
+            panic!("not an asset")
+        };
+        assert!(!headers.iter().any(|(name, _)| name == "cache-control"));
         let root = respond(ApiRequest::new("GET", "/"), &published());
         assert_eq!(
             (root.status, root.header("location")),

@@ -48,11 +48,11 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
             }
             into_worker_response(response)
         }
-        Outcome::Asset { cors } => {
+        Outcome::Asset { headers: extra } => {
             let asset = env.assets(ASSETS_BINDING)?.fetch_request(request).await?;
             // Responses from a binding have immutable headers: copy them into new ones.
             let headers: Headers = asset.headers().entries().collect();
-            for (name, value) in cors {
+            for (name, value) in extra {
                 headers.set(&name, &value)?;
             }
             let status = asset.status_code();

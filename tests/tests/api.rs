@@ -187,3 +187,14 @@ fn the_bundle_is_served_with_cors_and_the_right_types() {
         Some("http://localhost:8080")
     );
 }
+
+#[test]
+fn the_root_leads_to_the_example_pages() {
+    let mut index = get("/", &[]);
+    assert_eq!(index.status(), 200);
+    let page = index.body_mut().read_to_string().expect("a page");
+    assert!(
+        page.contains("partner-site.html") && page.contains("association-site.html"),
+        "{page}"
+    );
+}

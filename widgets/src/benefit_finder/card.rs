@@ -86,7 +86,7 @@ fn status_badge(benefit: &Benefit, today: NaiveDate) -> Option<(bool, Ui)> {
 
 /// "Valid: 2026-01-01 to 2026-12-31" and its open-ended variants.
 fn validity_text(benefit: &Benefit, lang: Lang) -> String {
-    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let date = guanai_core::time::iso_date;
     let range = match (benefit.valid_from, benefit.valid_until) {
         (Some(from), Some(until)) => fill(
             Ui::ValidRange.get(lang),
