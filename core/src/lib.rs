@@ -14,13 +14,19 @@
 //! - [`i18n`]: every user-facing string, in zh-CN and en.
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
 
+pub mod application;
+pub mod challenge;
 pub mod codes;
+pub mod consent;
+pub mod credit_code;
 pub mod demo;
 pub mod digest;
 pub mod i18n;
+pub mod mobile;
 pub mod model;
 pub mod regions;
 pub mod search;
+pub mod signup;
 pub mod synthetic;
 pub mod time;
 pub mod validate;

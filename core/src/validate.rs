@@ -21,7 +21,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: impl Into<String>, code: &str, zh: &str, en: &str) -> FieldError {
+    pub fn new(field: impl Into<String>, code: &str, zh: &str, en: &str) -> FieldError {
         FieldError {
             field: field.into(),
             code: code.into(),
