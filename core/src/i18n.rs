@@ -80,6 +80,16 @@ strings!(
         BadRequest => ("请求格式有误。", "The request is malformed."),
         Validation => ("部分内容填写有误，请按提示修改。", "Some fields need correcting; see the messages beside them."),
         CatalogUnavailable => ("福利目录尚未发布，请稍后再试。", "The benefit catalogue has not been published yet. Please try again later."),
+        PayloadTooLarge => ("提交的内容过大。", "The submission is too large."),
+        IdempotencyKeyRequired => ("请求缺少 Idempotency-Key 标头（8至128位字母、数字、- 或 _）。", "The request needs an Idempotency-Key header (8 to 128 letters, digits, - or _)."),
+        RateLimited => ("提交过于频繁，请一分钟后再试。", "Too many submissions from your network. Please try again in a minute."),
+        SpamSuspected => ("提交被识别为自动程序，未被受理。如您是真人，请刷新页面后重新填写。", "This submission looked automated and was not accepted. If you are a person, reload the page and fill in the form again."),
+        TooFast => ("提交速度过快，请核对填写内容后再提交。", "That was very fast. Please check your entries and submit again."),
+        ChallengeInvalid => ("安全校验无效，请刷新页面后重试。", "The security check is invalid. Reload the page and try again."),
+        ChallengeExpired => ("安全校验已过期，请重新提交。", "The security check has expired. Please submit again."),
+        ChallengeUnsolved => ("安全校验未完成，请重新提交。", "The security check was not completed. Please submit again."),
+        ChallengeUsed => ("该安全校验已被使用，请重新提交。", "This security check was already used. Please submit again."),
+        AlreadyRegistered => ("该手机号已经登记过关爱计划，无需重复登记。", "This mobile number is already registered for the care plan; there is no need to sign up again."),
         Internal => ("服务暂时出现问题，请稍后再试。", "Something went wrong on our side. Please try again later."),
     }
 );
@@ -93,6 +103,16 @@ impl ErrorCode {
             ErrorCode::BadRequest => "bad_request",
             ErrorCode::Validation => "validation",
             ErrorCode::CatalogUnavailable => "catalog_unavailable",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::IdempotencyKeyRequired => "idempotency_key_required",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::SpamSuspected => "spam_suspected",
+            ErrorCode::TooFast => "too_fast",
+            ErrorCode::ChallengeInvalid => "challenge_invalid",
+            ErrorCode::ChallengeExpired => "challenge_expired",
+            ErrorCode::ChallengeUnsolved => "challenge_unsolved",
+            ErrorCode::ChallengeUsed => "challenge_used",
+            ErrorCode::AlreadyRegistered => "already_registered",
             ErrorCode::Internal => "internal",
         }
     }
@@ -121,6 +141,9 @@ pub struct ErrorDetail {
     pub message: crate::model::Text,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<crate::validate::FieldError>,
+    /// The existing record's reference, for `already_registered`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 impl ErrorBody {
@@ -132,6 +155,7 @@ impl ErrorBody {
                 code: code.code().to_string(),
                 message,
                 fields,
+                reference: None,
             },
         }
     }

@@ -75,6 +75,31 @@ pub fn publish_entries(catalogue: &Catalogue) -> Result<Vec<KvEntry>, Vec<FieldE
     ])
 }
 
+/// The partner ids of the published catalogue (for checking per-partner consents). One KV read;
+/// only the `partners[].id` fields are kept from the snapshot.
+pub async fn published_partner_ids(
+    kv: &impl crate::store::Kv,
+) -> Result<Vec<String>, crate::error::ApiError> {
+    #[derive(Deserialize)]
+    struct Ids {
+        partners: Vec<Id>,
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let stored = kv
+        .get(PUBLISHED_KEY)
+        .await
+        .map_err(crate::error::ApiError::storage)?;
+    let Some(stored) = stored else {
+        return Ok(Vec::new());
+    };
+    let ids: Ids = serde_json::from_str(&stored.value)
+        .map_err(|_| crate::error::ApiError::Storage("unreadable published catalogue".into()))?;
+    Ok(ids.partners.into_iter().map(|partner| partner.id).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,8 +18,17 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     /// Nothing has been published yet.
     CatalogUnavailable,
+    /// Refused for a reason the code names (rate limit, bot screen, challenge, size, …).
+    Refused(ErrorCode),
     /// Storage failed. The detail goes to the log (never personal data), not to the client.
     Storage(String),
+}
+
+impl ApiError {
+    /// Wraps a storage failure.
+    pub fn storage(error: crate::store::StoreError) -> ApiError {
+        ApiError::Storage(error.0)
+    }
 }
 
 impl ApiError {
@@ -31,6 +40,15 @@ impl ApiError {
             ApiError::BadRequest => 400,
             ApiError::Validation(_) => 422,
             ApiError::CatalogUnavailable => 503,
+            ApiError::Refused(code) => match code {
+                ErrorCode::PayloadTooLarge => 413,
+                ErrorCode::RateLimited => 429,
+                ErrorCode::TooFast => 422,
+                ErrorCode::ChallengeUsed | ErrorCode::AlreadyRegistered => 409,
+                ErrorCode::NotFound => 404,
+                ErrorCode::Internal | ErrorCode::CatalogUnavailable => 500,
+                _ => 400,
+            },
             ApiError::Storage(_) => 500,
         }
     }
@@ -42,6 +60,7 @@ impl ApiError {
             ApiError::BadRequest => ErrorCode::BadRequest,
             ApiError::Validation(_) => ErrorCode::Validation,
             ApiError::CatalogUnavailable => ErrorCode::CatalogUnavailable,
+            ApiError::Refused(code) => *code,
             ApiError::Storage(_) => ErrorCode::Internal,
         }
     }
@@ -85,6 +104,8 @@ mod tests {
                 message: Text::new("手机号无效", "Invalid mobile"),
             }]),
             ApiError::CatalogUnavailable,
+            ApiError::Refused(ErrorCode::RateLimited),
+            ApiError::Refused(ErrorCode::PayloadTooLarge),
             ApiError::Storage("kv get failed".into()),
         ];
         for error in errors {

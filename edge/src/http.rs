@@ -9,6 +9,8 @@ pub struct ApiRequest {
     pub path: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
+    /// The body, for POST routes (UTF-8; empty otherwise).
+    pub body: String,
 }
 
 impl ApiRequest {
@@ -18,6 +20,7 @@ impl ApiRequest {
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
             headers: Vec::new(),
+            body: String::new(),
         }
     }
 
@@ -25,6 +28,12 @@ impl ApiRequest {
     pub fn with_header(mut self, name: &str, value: &str) -> ApiRequest {
         self.headers
             .push((name.to_ascii_lowercase(), value.to_string()));
+        self
+    }
+
+    /// Sets the body (builder style).
+    pub fn with_body(mut self, body: impl Into<String>) -> ApiRequest {
+        self.body = body.into();
         self
     }
 

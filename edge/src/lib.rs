@@ -2,17 +2,28 @@
 //! example pages.
 //!
 //! Request handling is plain Rust ([`routes::handle`]) over small request/response types
-//! ([`http`]) and a key-value trait ([`store::KvRead`]), so every route is tested natively with
+//! ([`http`]) and traits for storage ([`store::Kv`]) and rate limits ([`limits::RateLimiter`]), so every route is tested natively with
 //! an in-memory store. Only `worker_glue` (compiled for wasm32 only) knows the `worker` crate:
 //! it converts a `worker::Request` in, calls the router, and converts the answer out.
 
+pub mod applications;
 pub mod catalog;
 pub mod config;
+pub mod context;
 pub mod cors;
+pub mod crypto;
 pub mod error;
+#[cfg(test)]
+mod form_tests;
+pub mod forms;
 pub mod http;
+pub mod limits;
 pub mod routes;
+pub mod secrets;
+pub mod signups;
 pub mod store;
+#[cfg(test)]
+mod testing;
 
 #[cfg(target_arch = "wasm32")]
 mod worker_glue;

@@ -1,11 +1,13 @@
 //! The router: request in, outcome out. Runtime-free, so tests call it without a server.
 
 use crate::catalog::{self, SnapshotMeta};
-use crate::config::Config;
+use crate::context::Context;
 use crate::cors;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::KvRead;
+use crate::limits::RateLimiter;
+use crate::store::Kv;
+use crate::{applications, forms, signups};
 
 /// How long browsers and shared caches may reuse the catalogue before revalidating. Publishing
 /// is rare and KV itself takes up to a minute to spread, so a minute of staleness adds little;
@@ -26,14 +28,15 @@ pub enum Outcome {
 }
 
 /// Handles `request`: CORS preflight, API routes, or hand-off to static assets.
-pub async fn handle(request: &ApiRequest, kv: &impl KvRead, config: &Config) -> Outcome {
+pub async fn handle(request: &ApiRequest, ctx: &Context<'_, impl Kv, impl RateLimiter>) -> Outcome {
+    let config = ctx.config;
     if cors::is_preflight(request) {
         return Outcome::Respond {
             response: cors::preflight(request, config),
             problem: None,
         };
     }
-    let (response, problem) = match route(request, kv).await {
+    let (response, problem) = match route(request, ctx).await {
         Ok(Some(response)) => (response, None),
         Ok(None) => {
             let mut headers = cors::headers_for(request, config);
@@ -59,7 +62,10 @@ pub async fn handle(request: &ApiRequest, kv: &impl KvRead, config: &Config) -> 
 }
 
 /// `Ok(None)` means "not an API path": a static asset.
-async fn route(request: &ApiRequest, kv: &impl KvRead) -> Result<Option<ApiResponse>, ApiError> {
+async fn route(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<Option<ApiResponse>, ApiError> {
     let method = request.method.as_str();
     let response = match request.path.as_str() {
         "/" => {
@@ -73,7 +79,19 @@ async fn route(request: &ApiRequest, kv: &impl KvRead) -> Result<Option<ApiRespo
         }
         "/v1/catalog" => {
             read_only(method)?;
-            catalog_response(request, kv).await?
+            catalog_response(request, ctx.kv).await?
+        }
+        "/v1/challenge" => {
+            read_only(method)?;
+            forms::issue_challenge(ctx)?
+        }
+        "/v1/signups" => {
+            post_only(method)?;
+            signups::create(request, ctx).await?
+        }
+        "/v1/partner-applications" => {
+            post_only(method)?;
+            applications::create(request, ctx).await?
         }
         path if path == "/v1" || path.starts_with("/v1/") => return Err(ApiError::NotFound),
         _ => return Ok(None),
@@ -103,8 +121,16 @@ fn read_only(method: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Refuses anything but POST on the form routes.
+fn post_only(method: &str) -> Result<(), ApiError> {
+    match method {
+        "POST" => Ok(()),
+        _ => Err(ApiError::MethodNotAllowed { allow: "POST" }),
+    }
+}
+
 /// `GET /v1/catalog`: one KV read; 304 when the client already has this snapshot.
-async fn catalog_response(request: &ApiRequest, kv: &impl KvRead) -> Result<ApiResponse, ApiError> {
+async fn catalog_response(request: &ApiRequest, kv: &impl Kv) -> Result<ApiResponse, ApiError> {
     let stored = kv
         .get(catalog::PUBLISHED_KEY)
         .await
@@ -140,34 +166,9 @@ fn client_has(if_none_match: Option<&str>, etag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{KvValue, MemoryKv, StoreError};
+    use crate::store::{KvValue, MemoryKv, PutOptions, StoreError};
+    use crate::testing::{outcome, published, respond};
     use guanai_core::Catalogue;
-
-    fn published() -> MemoryKv {
-        let kv = MemoryKv::new();
-        for entry in catalog::publish_entries(&guanai_core::demo::programme()).unwrap() {
-            kv.put(
-                &entry.key,
-                &entry.value,
-                Some(serde_json::to_value(entry.metadata).unwrap()),
-            );
-        }
-        kv
-    }
-
-    fn config() -> Config {
-        Config {
-            allowed_origins: vec!["https://partner.example".into()],
-            allow_localhost: false,
-        }
-    }
-
-    fn respond(request: ApiRequest, kv: &impl KvRead) -> ApiResponse {
-        match pollster::block_on(handle(&request, kv, &config())) {
-            Outcome::Respond { response, .. } => response,
-            Outcome::Asset { .. } => panic!("{} went to the assets", request.path),
-        }
-    }
 
     fn error_code(response: &ApiResponse) -> String {
         let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
@@ -242,7 +243,7 @@ mod tests {
     #[test]
     fn a_value_without_metadata_still_gets_an_etag() {
         let kv = MemoryKv::new();
-        kv.put(catalog::PUBLISHED_KEY, "{}", None);
+        kv.insert(catalog::PUBLISHED_KEY, "{}", None);
         let response = respond(ApiRequest::new("GET", "/v1/catalog"), &kv);
         assert_eq!(
             response.header("etag"),
@@ -253,16 +254,15 @@ mod tests {
     #[test]
     fn storage_failure_is_500_with_a_log_line_and_no_detail_for_the_client() {
         struct Broken;
-        impl KvRead for Broken {
+        impl Kv for Broken {
             async fn get(&self, _: &str) -> Result<Option<KvValue>, StoreError> {
                 Err(StoreError("kv unreachable".into()))
             }
+            async fn put(&self, _: &str, _: &str, _: PutOptions) -> Result<(), StoreError> {
+                Err(StoreError("kv unreachable".into()))
+            }
         }
-        let outcome = pollster::block_on(handle(
-            &ApiRequest::new("GET", "/v1/catalog"),
-            &Broken,
-            &config(),
-        ));
+        let outcome = outcome(&ApiRequest::new("GET", "/v1/catalog"), &Broken);
         let Outcome::Respond { response, problem } = outcome else {
             panic!("not a response")
         };
@@ -302,8 +302,8 @@ mod tests {
     fn other_paths_are_assets_with_cors_decided_here() {
         let request =
             ApiRequest::new("GET", "/guanai.js").with_header("Origin", "https://partner.example");
-        let outcome = pollster::block_on(handle(&request, &published(), &config()));
-        let Outcome::Asset { headers } = outcome else {
+        let first = outcome(&request, &published());
+        let Outcome::Asset { headers } = first else {
             panic!("not an asset")
         };
         assert!(headers.contains(&(
@@ -312,9 +312,7 @@ mod tests {
         )));
         assert!(headers.contains(&("cache-control".into(), "public, max-age=300".into())));
         let hashed = ApiRequest::new("GET", "/guanai-widgets-0123456789.wasm");
-        let Outcome::Asset { headers } =
-            pollster::block_on(handle(&hashed, &published(), &config()))
-        else {
+        let Outcome::Asset { headers } = outcome(&hashed, &published()) else {
             panic!("not an asset")
         };
         assert!(headers.contains(&(
@@ -322,8 +320,7 @@ mod tests {
             "public, max-age=31536000, immutable".into()
         )));
         let page = ApiRequest::new("GET", "/examples/partner-site.html");
-        let Outcome::Asset { headers } = pollster::block_on(handle(&page, &published(), &config()))
-        else {
+        let Outcome::Asset { headers } = outcome(&page, &published()) else {
             panic!("not an asset")
         };
         assert!(!headers.iter().any(|(name, _)| name == "cache-control"));

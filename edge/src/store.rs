@@ -1,7 +1,7 @@
-//! Key-value storage behind a trait: Workers KV in production, a `HashMap` in native tests.
+//! Key-value storage behind traits: Workers KV in production, a `HashMap` in native tests.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// A stored value and its metadata (Workers KV keeps up to 1 KiB of JSON beside each value).
 #[derive(Debug, Clone, PartialEq)]
@@ -14,18 +14,31 @@ pub struct KvValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreError(pub String);
 
-/// Reading keys. One call is one KV read (and one billed operation).
-// The worker's KV futures are not `Send`, and nothing here needs them to be.
-#[allow(async_fn_in_trait)]
-pub trait KvRead {
-    /// The value of `key` with its metadata, or `None` if the key does not exist.
-    async fn get(&self, key: &str) -> Result<Option<KvValue>, StoreError>;
+/// How to write a value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutOptions {
+    /// Small JSON stored beside the value, returned with it and by listings.
+    pub metadata: Option<serde_json::Value>,
+    /// Seconds until KV deletes the key (at least 60, KV's minimum).
+    pub expiration_ttl: Option<u64>,
 }
 
-/// An in-memory store that counts reads, for tests.
+// The worker's KV futures are not `Send`, and nothing here needs them to be.
+#[allow(async_fn_in_trait)]
+/// Workers KV as the routes use it. Each call is one KV operation.
+pub trait Kv {
+    /// The value of `key` with its metadata, or `None` if the key does not exist.
+    async fn get(&self, key: &str) -> Result<Option<KvValue>, StoreError>;
+
+    /// Stores `value` under `key`, replacing what was there. KV allows one write per second per
+    /// key: callers write each record under its own key.
+    async fn put(&self, key: &str, value: &str, options: PutOptions) -> Result<(), StoreError>;
+}
+
+/// An in-memory store that counts operations, for tests.
 #[derive(Debug, Default)]
 pub struct MemoryKv {
-    entries: RefCell<HashMap<String, KvValue>>,
+    entries: RefCell<BTreeMap<String, (KvValue, Option<u64>)>>,
     reads: Cell<usize>,
 }
 
@@ -34,14 +47,17 @@ impl MemoryKv {
         MemoryKv::default()
     }
 
-    /// Stores `value` under `key`, replacing what was there.
-    pub fn put(&self, key: &str, value: &str, metadata: Option<serde_json::Value>) {
+    /// Stores `value` under `key` directly (test set-up; not counted).
+    pub fn insert(&self, key: &str, value: &str, metadata: Option<serde_json::Value>) {
         self.entries.borrow_mut().insert(
             key.to_string(),
-            KvValue {
-                value: value.to_string(),
-                metadata,
-            },
+            (
+                KvValue {
+                    value: value.to_string(),
+                    metadata,
+                },
+                None,
+            ),
         );
     }
 
@@ -49,11 +65,49 @@ impl MemoryKv {
     pub fn reads(&self) -> usize {
         self.reads.get()
     }
+
+    /// Every key starting with `prefix`, sorted.
+    pub fn keys(&self, prefix: &str) -> Vec<String> {
+        self.entries
+            .borrow()
+            .keys()
+            .filter(|key| key.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
+    /// The stored value of `key` (test inspection; not counted).
+    pub fn value(&self, key: &str) -> Option<KvValue> {
+        self.entries
+            .borrow()
+            .get(key)
+            .map(|(value, _)| value.clone())
+    }
+
+    /// The expiration TTL `key` was written with.
+    pub fn ttl(&self, key: &str) -> Option<u64> {
+        self.entries.borrow().get(key).and_then(|(_, ttl)| *ttl)
+    }
 }
 
-impl KvRead for MemoryKv {
+impl Kv for MemoryKv {
     async fn get(&self, key: &str) -> Result<Option<KvValue>, StoreError> {
         self.reads.set(self.reads.get() + 1);
-        Ok(self.entries.borrow().get(key).cloned())
+        Ok(self
+            .entries
+            .borrow()
+            .get(key)
+            .map(|(value, _)| value.clone()))
+    }
+
+    async fn put(&self, key: &str, value: &str, options: PutOptions) -> Result<(), StoreError> {
+        let stored = KvValue {
+            value: value.to_string(),
+            metadata: options.metadata,
+        };
+        self.entries
+            .borrow_mut()
+            .insert(key.to_string(), (stored, options.expiration_ttl));
+        Ok(())
     }
 }

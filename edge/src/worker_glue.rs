@@ -1,34 +1,95 @@
 //! The only code that knows the Workers runtime: converts `worker` types to the router's and
-//! back, and adapts Workers KV to [`KvRead`].
+//! back, and adapts Workers KV, the rate-limiting binding, secrets, the clock and randomness.
 
-use worker::{Context, Env, Headers, Request, Response, Result, console_error, event};
+use worker::{
+    Context as WorkerContext, Env, Headers, Method, Request, Response, Result, console_error, event,
+};
 
 use crate::config::Config;
+use crate::context::Context;
+use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::limits::RateLimiter;
 use crate::routes::{self, Outcome};
-use crate::store::{KvRead, KvValue, StoreError};
+use crate::secrets::Secrets;
+use crate::store::{Kv, KvValue, PutOptions, StoreError};
 
 /// Binding names from wrangler.toml.
 const KV_BINDING: &str = "GUANAI_KV";
 const ASSETS_BINDING: &str = "ASSETS";
+const FORM_LIMITER_BINDING: &str = "FORM_RATE_LIMITER";
 
 struct WorkersKv(worker::KvStore);
 
-impl KvRead for WorkersKv {
+impl Kv for WorkersKv {
     async fn get(&self, key: &str) -> std::result::Result<Option<KvValue>, StoreError> {
         let (value, metadata) = self
             .0
             .get(key)
             .text_with_metadata::<serde_json::Value>()
             .await
-            .map_err(|error| StoreError(format!("KV get {key}: {error}")))?;
+            .map_err(|error| StoreError(format!("KV get {}: {error}", key_prefix(key))))?;
         Ok(value.map(|value| KvValue { value, metadata }))
+    }
+
+    async fn put(
+        &self,
+        key: &str,
+        value: &str,
+        options: PutOptions,
+    ) -> std::result::Result<(), StoreError> {
+        let failed =
+            |error: worker::kv::KvError| StoreError(format!("KV put {}: {error}", key_prefix(key)));
+        let mut put = self.0.put(key, value).map_err(failed)?;
+        if let Some(metadata) = options.metadata {
+            put = put.metadata(metadata).map_err(failed)?;
+        }
+        if let Some(ttl) = options.expiration_ttl {
+            put = put.expiration_ttl(ttl);
+        }
+        put.execute().await.map_err(failed)
+    }
+}
+
+/// Keys can hold references and hashes; logs name only the kind of key.
+fn key_prefix(key: &str) -> &str {
+    key.split(':').next().unwrap_or_default()
+}
+
+/// The Workers rate-limiting binding. If it is missing or fails, requests are allowed: the
+/// proof of work still stands, and a sign-up must not be lost to a limiter outage.
+struct WorkersLimiter(Option<worker::RateLimiter>);
+
+impl RateLimiter for WorkersLimiter {
+    async fn allow(&self, key: &str) -> bool {
+        match &self.0 {
+            Some(limiter) => limiter
+                .limit(key.to_string())
+                .await
+                .map(|outcome| outcome.success)
+                .unwrap_or(true),
+            None => true,
+        }
     }
 }
 
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Response> {
     let url = request.url()?;
+    let body = if request.method() == Method::Post {
+        let declared = request
+            .headers()
+            .get("content-length")?
+            .and_then(|length| length.parse::<usize>().ok());
+        // Oversized bodies are refused by the router from the declared length, unread.
+        if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+            String::new()
+        } else {
+            request.text().await.unwrap_or_default()
+        }
+    } else {
+        String::new()
+    };
     let api_request = ApiRequest {
         method: request.method().to_string().to_ascii_uppercase(),
         path: url.path().to_string(),
@@ -37,13 +98,27 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
             .entries()
             .map(|(name, value)| (name.to_ascii_lowercase(), value))
             .collect(),
+        body,
     };
     let config = Config::from_vars(|name| env.var(name).ok().map(|value| value.to_string()));
     let kv = WorkersKv(env.kv(KV_BINDING)?);
-    match routes::handle(&api_request, &kv, &config).await {
+    let limiter = WorkersLimiter(env.rate_limiter(FORM_LIMITER_BINDING).ok());
+    let secrets = Secrets::from_lookup(|name| env.secret(name).ok().map(|value| value.to_string()));
+    let mut entropy = [0; 32];
+    getrandom::fill(&mut entropy)
+        .map_err(|error| worker::Error::RustError(format!("no randomness: {error}")))?;
+    let ctx = Context {
+        kv: &kv,
+        limiter: &limiter,
+        config: &config,
+        secrets,
+        now_ms: worker::Date::now().as_millis(),
+        entropy,
+    };
+    match routes::handle(&api_request, &ctx).await {
         Outcome::Respond { response, problem } => {
             if let Some(problem) = problem {
-                // Never personal data: problems are storage failures named by key prefix.
+                // Never personal data: problems name key kinds and missing secret names only.
                 console_error!("{} {}: {problem}", api_request.method, api_request.path);
             }
             into_worker_response(response)

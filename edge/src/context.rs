@@ -1,0 +1,18 @@
+//! Everything a route may use besides the request: storage, limits, configuration, keys, the
+//! clock and randomness. The worker fills it per request; tests fill it with fixed values.
+
+use crate::config::Config;
+use crate::secrets::Secrets;
+
+/// Per-request services.
+pub struct Context<'a, K, L> {
+    pub kv: &'a K,
+    pub limiter: &'a L,
+    pub config: &'a Config,
+    /// The worker's keys, or which are missing (only the form routes need them).
+    pub secrets: Result<Secrets, String>,
+    /// Milliseconds since the Unix epoch.
+    pub now_ms: u64,
+    /// 32 fresh random bytes: ids and nonces.
+    pub entropy: [u8; 32],
+}

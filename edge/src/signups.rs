@@ -1,0 +1,198 @@
+//! `POST /v1/signups`: a social worker joins the care plan.
+//!
+//! Key layout (ARCHITECTURE.md § Storage):
+//! - `signup:<association>:<reference>` — the record; personal fields sealed (AES-256-GCM),
+//!   non-personal facets (region, level, status, created_at) in clear and as metadata so the
+//!   admin can page an association's sign-ups with `list({prefix})` without decrypting.
+//! - `signup-mobile:<keyed hash of the mobile>` — `{reference, association}`: duplicate check.
+//! - `idempotency:signups:<Idempotency-Key>` — the answer, for replays.
+//!
+//! The reference is derived from the keyed mobile hash, so two concurrent sign-ups with the same
+//! number write the same keys: they collapse into one record instead of racing.
+
+use guanai_core::i18n::{ErrorBody, ErrorCode};
+use guanai_core::signup::{self, ContactTime, SignupForm, ValidSignup};
+use guanai_core::{Association, QualificationLevel, ServiceArea};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog;
+use crate::context::Context;
+use crate::crypto::{self, Sealed};
+use crate::error::ApiError;
+use crate::forms::{self, Admission};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::limits::RateLimiter;
+use crate::store::{Kv, PutOptions};
+
+/// What is sealed: everything that identifies the person, and everything that reveals health
+/// information — the interests, and the health consent itself (it exists only with that
+/// interest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalData {
+    pub name: String,
+    pub mobile: String,
+    pub employer: String,
+    pub certificate_number: String,
+    pub interests: Vec<ServiceArea>,
+    pub contact_time: ContactTime,
+    /// Separate consent to processing health information (PIPL Art. 29), given at
+    /// [`ConsentRecord::given_at_ms`] to [`ConsentRecord::notice_version`].
+    pub health_consent: bool,
+}
+
+/// Consent as recorded in clear (auditable without decrypting): to which notice version, what
+/// was agreed, and when. The health consent is sealed in [`PersonalData`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub notice_version: String,
+    pub privacy: bool,
+    pub cross_border: bool,
+    /// Partners the person agreed to share their details with (PIPL Art. 23).
+    pub partners: Vec<String>,
+    /// Milliseconds since the Unix epoch, when the server received the consent.
+    pub given_at_ms: u64,
+}
+
+/// A stored sign-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupRecord {
+    pub reference: String,
+    pub association: Association,
+    pub region: String,
+    pub level: QualificationLevel,
+    /// `received` until staff verify the qualification.
+    pub status: String,
+    pub created_at_ms: u64,
+    pub consent: ConsentRecord,
+    pub personal: Sealed,
+}
+
+/// The record key of a sign-up.
+pub fn record_key(association: Association, reference: &str) -> String {
+    format!("signup:{association}:{reference}")
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MobileIndex {
+    reference: String,
+    association: Association,
+}
+
+/// Handles `POST /v1/signups`.
+pub async fn create(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    let (submission, secrets, idempotency_key) =
+        match forms::admit::<SignupForm>(request, ctx, "signups").await? {
+            Admission::Replay(response) => return Ok(response),
+            Admission::Fresh {
+                submission,
+                secrets,
+                idempotency_key,
+            } => (submission, secrets, idempotency_key),
+        };
+    let partners = if submission.form.consents.partners.is_empty() {
+        Vec::new()
+    } else {
+        catalog::published_partner_ids(ctx.kv).await?
+    };
+    let valid = signup::validate(&submission.form, |id| {
+        partners.iter().any(|known| known == id)
+    })
+    .map_err(ApiError::Validation)?;
+
+    let mobile_hash = crypto::mobile_hash(&secrets.mobile_hash, &valid.mobile);
+    let index_key = format!("signup-mobile:{mobile_hash}");
+    if let Some(existing) = ctx.kv.get(&index_key).await.map_err(ApiError::storage)? {
+        let existing: MobileIndex = serde_json::from_str(&existing.value)
+            .map_err(|_| ApiError::Storage("unreadable signup-mobile index entry".into()))?;
+        let response = already_registered(&existing.reference);
+        return forms::remember(ctx, &idempotency_key, response).await;
+    }
+
+    let reference = crypto::reference("GA", &secrets.mobile_hash, &mobile_hash);
+    let key = record_key(valid.association, &reference);
+    let record = seal_record(&valid, &reference, &key, &secrets.personal_data, ctx)?;
+    let metadata = serde_json::json!({
+        "region": record.region, "level": record.level, "status": record.status, "created_at_ms": record.created_at_ms,
+    });
+    let value =
+        serde_json::to_string(&record).map_err(|error| ApiError::Storage(error.to_string()))?;
+    // Record first, then the index: a crash in between leaves a findable record, never an index
+    // entry pointing nowhere.
+    ctx.kv
+        .put(
+            &key,
+            &value,
+            PutOptions {
+                metadata: Some(metadata),
+                expiration_ttl: None,
+            },
+        )
+        .await
+        .map_err(ApiError::storage)?;
+    let index = serde_json::to_string(&MobileIndex {
+        reference: reference.clone(),
+        association: valid.association,
+    })
+    .map_err(|error| ApiError::Storage(error.to_string()))?;
+    ctx.kv
+        .put(&index_key, &index, PutOptions::default())
+        .await
+        .map_err(ApiError::storage)?;
+
+    let body = serde_json::json!({"reference": reference, "status": "received"});
+    forms::remember(
+        ctx,
+        &idempotency_key,
+        ApiResponse::json(201, body.to_string()),
+    )
+    .await
+}
+
+fn seal_record(
+    valid: &ValidSignup,
+    reference: &str,
+    key: &str,
+    personal_data_key: &[u8; 32],
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<SignupRecord, ApiError> {
+    let personal = PersonalData {
+        name: valid.name.clone(),
+        mobile: valid.mobile.clone(),
+        employer: valid.employer.clone(),
+        certificate_number: valid.certificate_number.clone(),
+        interests: valid.interests.clone(),
+        contact_time: valid.contact_time,
+        health_consent: valid.consents.health,
+    };
+    let plaintext =
+        serde_json::to_vec(&personal).map_err(|error| ApiError::Storage(error.to_string()))?;
+    let mut nonce = [0; 12];
+    nonce.copy_from_slice(&ctx.entropy[16..28]);
+    let sealed =
+        crypto::seal(personal_data_key, nonce, key, &plaintext).map_err(ApiError::Storage)?;
+    Ok(SignupRecord {
+        reference: reference.to_string(),
+        association: valid.association,
+        region: valid.region.clone(),
+        level: valid.level,
+        status: "received".into(),
+        created_at_ms: ctx.now_ms,
+        consent: ConsentRecord {
+            notice_version: valid.consents.notice_version.clone(),
+            privacy: valid.consents.privacy,
+            cross_border: valid.consents.cross_border,
+            partners: valid.consents.partners.clone(),
+            given_at_ms: ctx.now_ms,
+        },
+        personal: sealed,
+    })
+}
+
+fn already_registered(reference: &str) -> ApiResponse {
+    let mut body = ErrorBody::new(ErrorCode::AlreadyRegistered, Vec::new());
+    body.error.reference = Some(reference.to_string());
+    ApiResponse::json(409, serde_json::to_string(&body).unwrap_or_default())
+}
