@@ -17,6 +17,7 @@ pub const DEV_PORT: u16 = 8787;
 /// `cargo xtask dev`.
 pub fn dev() -> Result {
     let tools = ensure_build_tools()?;
+    ensure_dev_secrets()?;
     let outputs = build::all(&tools)?;
     build::print_sizes(&outputs);
     let state = root().join(DEV_STATE);
@@ -31,6 +32,33 @@ pub fn dev() -> Result {
     println!("Stop with Ctrl-C.\n");
     let inspector = crate::process::free_port()?;
     run(&mut wrangler_dev(&tools, &state, DEV_PORT, inspector))
+}
+
+/// The secrets `wrangler dev` reads from `.dev.vars`: written once with fresh random keys, kept
+/// afterwards (changing them would make locally stored sign-ups unreadable). Never committed.
+pub fn ensure_dev_secrets() -> Result {
+    let path = root().join(".dev.vars");
+    if path.exists() {
+        return Ok(());
+    }
+    let mut random = [0u8; 96];
+    std::io::Read::read_exact(
+        &mut std::fs::File::open("/dev/urandom").map_err(|error| format!("/dev/urandom: {error}"))?,
+        &mut random,
+    )
+    .map_err(|error| format!("/dev/urandom: {error}"))?;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let text = format!(
+        "# Local secrets for `wrangler dev`, made by `cargo xtask`. Not committed; deployed\n\
+         # environments use `npx wrangler secret put NAME` instead.\n\
+         PERSONAL_DATA_KEY={}\nMOBILE_HASH_KEY={}\nCHALLENGE_KEY={}\n",
+        hex(&random[..32]),
+        hex(&random[32..64]),
+        hex(&random[64..])
+    );
+    std::fs::write(&path, text).map_err(|error| format!("{}: {error}", path.display()))?;
+    eprintln!("wrote {} with fresh local keys", path.display());
+    Ok(())
 }
 
 /// The `wrangler dev` command for the real runtime (workerd) with local KV in `state`.

@@ -127,7 +127,8 @@ pub fn all() -> Result {
                     format!("http://127.0.0.1:{driver_port}"),
                 )
                 .env("GUANAI_EXAMPLES", root.join("examples"))
-                .env("GUANAI_KV_STATE", &state))
+                .env("GUANAI_KV_STATE", &state)
+            .env("GUANAI_WRANGLER", &tools.wrangler))
         },
     )?;
 
