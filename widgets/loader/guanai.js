@@ -16,6 +16,8 @@ const DEFAULT_API = new URL(".", import.meta.url).href.replace(/\/$/, "");
 
 const ELEMENTS = {
   "guanai-benefit-finder": "mount_benefit_finder",
+  "guanai-signup-form": "mount_signup_form",
+  "guanai-partner-apply": "mount_partner_apply",
 };
 
 const OBSERVED = ["api", "lang", "area", "region", "partner", "association"];

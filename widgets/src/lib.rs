@@ -8,6 +8,9 @@
 pub mod api;
 pub mod benefit_finder;
 pub mod element;
+pub mod form;
+pub mod partner_apply;
+pub mod signup_form;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -18,6 +21,7 @@ pub fn stylesheet() -> String {
     [
         include_str!("base.css"),
         include_str!("benefit_finder/finder.css"),
+        include_str!("form.css"),
     ]
     .concat()
 }

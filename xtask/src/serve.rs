@@ -43,7 +43,8 @@ pub fn ensure_dev_secrets() -> Result {
     }
     let mut random = [0u8; 96];
     std::io::Read::read_exact(
-        &mut std::fs::File::open("/dev/urandom").map_err(|error| format!("/dev/urandom: {error}"))?,
+        &mut std::fs::File::open("/dev/urandom")
+            .map_err(|error| format!("/dev/urandom: {error}"))?,
         &mut random,
     )
     .map_err(|error| format!("/dev/urandom: {error}"))?;

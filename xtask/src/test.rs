@@ -128,7 +128,7 @@ pub fn all() -> Result {
                 )
                 .env("GUANAI_EXAMPLES", root.join("examples"))
                 .env("GUANAI_KV_STATE", &state)
-            .env("GUANAI_WRANGLER", &tools.wrangler))
+                .env("GUANAI_WRANGLER", &tools.wrangler))
         },
     )?;
 

@@ -1,0 +1,368 @@
+//! `<guanai-partner-apply>`: a company answers the care plan's open call for partners
+//! (战略合作伙伴招募). Same rules on both sides (`guanai_core::application::validate`), same
+//! anti-spam, idempotency, drafts and retries as the sign-up form.
+
+use guanai_core::application::{self, MAX_OFFERS, OfferedBenefit, PartnerApplication};
+use guanai_core::consent::{self, ApplicationConsents, NOTICE_VERSION};
+use guanai_core::i18n::{FormUi, fill};
+use guanai_core::{Lang, ServiceArea, Text, regions};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::element::{self, Host, Widget};
+use crate::form::{
+    Answer, Draft, ErrorDisplay, ErrorSummary, FieldError, Phase, Status, Submission, Wake,
+    bool_attr, focus_first_invalid, new_idempotency_key, submit_until_answered,
+};
+
+/// Attributes of `<guanai-partner-apply>` that take effect when changed after mount.
+pub const ATTRIBUTES: &[&str] = &["api", "lang"];
+
+/// localStorage key of the draft.
+pub const DRAFT_KEY: &str = "guanai:partner-apply-draft";
+
+/// Mounts a partner application form for the custom element `host` into `root`.
+#[wasm_bindgen]
+pub fn mount_partner_apply(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+    element::mount(host, root, ATTRIBUTES, move |attributes, host| {
+        let api_attribute = attributes.get("api");
+        let api = Signal::derive(move || {
+            api_attribute
+                .get()
+                .filter(|api| !api.trim().is_empty())
+                .unwrap_or_else(|| default_api.clone())
+        });
+        let lang_attribute = attributes.get("lang");
+        let lang = Signal::derive(move || Lang::from_attribute(lang_attribute.get().as_deref()));
+        view! { <PartnerApplyView api lang host /> }
+    })
+}
+
+/// The application form and its success view.
+#[component]
+pub fn PartnerApplyView(
+    /// Base URL of the edge API.
+    api: Signal<String>,
+    /// Language of every label and message.
+    lang: Signal<Lang>,
+    /// The custom element, for `guanai:apply`.
+    host: Host,
+) -> impl IntoView {
+    let draft = Draft::new(DRAFT_KEY);
+    let restored: Option<PartnerApplication> = draft
+        .load()
+        .filter(|saved: &PartnerApplication| *saved != PartnerApplication::default());
+    let draft_restored = restored.is_some();
+    let mut initial = restored.unwrap_or_default();
+    initial.consents = ApplicationConsents {
+        notice_version: NOTICE_VERSION.into(),
+        ..ApplicationConsents::default()
+    };
+    if initial.offers.is_empty() {
+        initial.offers.push(OfferedBenefit::default());
+    }
+    let form = RwSignal::new(initial);
+    let display = ErrorDisplay::new();
+    let errors =
+        Memo::new(move |_| form.with(|f| application::validate(f).err().unwrap_or_default()));
+    let error_for = move |field: String| {
+        Signal::derive(move || errors.with(|all| display.message(all, &field, lang.get())))
+    };
+
+    let phase = RwSignal::new(Phase::Editing);
+    let attempt_key = RwSignal::new(None::<String>);
+    let acknowledged = RwSignal::new(None::<String>);
+    let refusal = RwSignal::new(None::<Text>);
+    let honeypot = RwSignal::new(String::new());
+    let mounted_at = js_sys::Date::now();
+    let wake = Wake::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    Effect::new(move |_| {
+        let current = form.get();
+        if acknowledged.with_untracked(Option::is_none) {
+            draft.save(&PartnerApplication {
+                consents: ApplicationConsents::default(),
+                ..current
+            });
+        }
+    });
+    let focus_invalid = move || {
+        spawn_local(async move {
+            leptos::task::tick().await;
+            if let Some(form) = form_ref.get_untracked() {
+                focus_first_invalid(&form);
+            }
+        })
+    };
+    let wake_for_submit = wake.clone();
+    let on_submit = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        if matches!(
+            phase.get_untracked(),
+            Phase::Verifying | Phase::Sending | Phase::Waiting { .. }
+        ) {
+            return;
+        }
+        display.show_all.set(true);
+        refusal.set(None);
+        if !errors.with_untracked(Vec::is_empty) {
+            focus_invalid();
+            return;
+        }
+        let key = attempt_key
+            .get_untracked()
+            .unwrap_or_else(new_idempotency_key);
+        attempt_key.set(Some(key.clone()));
+        let body = serde_json::to_value(form.get_untracked()).unwrap_or_default();
+        let elapsed = (js_sys::Date::now() - mounted_at).max(0.0) as u64;
+        let (api, host, wake) = (api.get_untracked(), host.clone(), wake_for_submit.clone());
+        spawn_local(async move {
+            match submit_until_answered(
+                Submission {
+                    api,
+                    path: "/v1/partner-applications",
+                    idempotency_key: key,
+                    form: body,
+                    honeypot: honeypot.get_untracked(),
+                    elapsed_ms: elapsed,
+                },
+                phase,
+                wake,
+            )
+            .await
+            {
+                Answer::Accepted(body) => {
+                    let reference = body["reference"].as_str().unwrap_or_default().to_string();
+                    Draft::new(DRAFT_KEY).clear();
+                    host.dispatch("guanai:apply", &[("reference", &reference)]);
+                    acknowledged.set(Some(reference));
+                }
+                Answer::Refused { body, .. } => {
+                    attempt_key.set(None);
+                    phase.set(Phase::Editing);
+                    if body.error.fields.is_empty() {
+                        refusal.set(Some(body.error.message));
+                    } else {
+                        display.server.set(body.error.fields);
+                        focus_invalid();
+                    }
+                }
+            }
+        });
+    };
+
+    let text_input = move |field: &'static str,
+                           kind: &'static str,
+                           autocomplete: &'static str,
+                           get: fn(&PartnerApplication) -> String,
+                           set: fn(&mut PartnerApplication, String)| {
+        let error = error_for(field.to_string());
+        view! {
+            <input id=format!("apply-{field}") name=field type=kind autocomplete=autocomplete
+                aria-invalid=move || bool_attr(error.get().is_some())
+                aria-describedby=format!("apply-{field}-error")
+                prop:value=move || form.with(get)
+                on:input=move |event| {
+                    let value = event_target_value(&event);
+                    form.update(|f| set(f, value));
+                    display.edited(field);
+                }
+                on:blur=move |_| display.touch(field) />
+            <FieldError prefix="apply" field error />
+        }
+    };
+    let consent = move |field: &'static str,
+                        label: FormUi,
+                        get: fn(&ApplicationConsents) -> bool,
+                        set: fn(&mut ApplicationConsents, bool)| {
+        let error = error_for(field.to_string());
+        let id = format!("apply-{}", field.replace('.', "-"));
+        view! {
+            <div class="check-field">
+                <label class="check">
+                    <input type="checkbox" id=id name=field
+                        aria-invalid=move || bool_attr(error.get().is_some())
+                        aria-describedby=format!("apply-{}-error", field.replace('.', "-"))
+                        prop:checked=move || form.with(|f| get(&f.consents))
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            form.update(|f| set(&mut f.consents, on));
+                            display.edited(field);
+                            display.touch(field);
+                        } />
+                    {move || label.get(lang.get())}
+                </label>
+                <FieldError prefix="apply" field error />
+            </div>
+        }
+    };
+    let offer_count = move || form.with(|f| f.offers.len());
+
+    view! {
+        <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="apply-title">
+            <h2 id="apply-title">{move || FormUi::ApplyTitle.get(lang.get())}</h2>
+            {move || match acknowledged.get() {
+                Some(reference) => view! {
+                    <div class="success" role="status">
+                        <p>{move || FormUi::ApplySuccess.get(lang.get())}</p>
+                        <p class="reference">{reference}</p>
+                        <p>{move || FormUi::ApplySuccessNext.get(lang.get())}</p>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <p class="intro">{move || FormUi::ApplyIntro.get(lang.get())}</p>
+                    <Show when=move || draft_restored>
+                        <p class="notice">{move || FormUi::DraftRestored.get(lang.get())}</p>
+                    </Show>
+                    <form part="form" novalidate node_ref=form_ref on:submit=on_submit.clone()>
+                        <ErrorSummary errors display lang />
+                        <div class="field">
+                            <label for="apply-company">{move || FormUi::Company.get(lang.get())}" *"</label>
+                            {text_input("company", "text", "organization", |f| f.company.clone(), |f, v| f.company = v)}
+                        </div>
+                        <div class="field">
+                            <label for="apply-credit_code">{move || FormUi::CreditCode.get(lang.get())}" *"</label>
+                            <p class="hint">{move || FormUi::CreditCodeHint.get(lang.get())}</p>
+                            {text_input("credit_code", "text", "off", |f| f.credit_code.clone(), |f, v| f.credit_code = v)}
+                        </div>
+                        <div class="field">
+                            <label for="apply-contact_person">{move || FormUi::ContactPerson.get(lang.get())}" *"</label>
+                            {text_input("contact_person", "text", "name", |f| f.contact_person.clone(), |f, v| f.contact_person = v)}
+                        </div>
+                        <p class="hint">{move || FormUi::ContactEither.get(lang.get())}</p>
+                        <div class="field">
+                            <label for="apply-mobile">{move || FormUi::Mobile.get(lang.get())}</label>
+                            {text_input("mobile", "tel", "tel-national", |f| f.mobile.clone(), |f, v| f.mobile = v)}
+                        </div>
+                        <div class="field">
+                            <label for="apply-email">{move || FormUi::Email.get(lang.get())}</label>
+                            {text_input("email", "email", "email", |f| f.email.clone(), |f, v| f.email = v)}
+                        </div>
+                        <fieldset class="field">
+                            <legend>{move || FormUi::Offers.get(lang.get())}" *"</legend>
+                            <FieldError prefix="apply" field="offers" error=error_for("offers".into()) />
+                            {move || (0..offer_count()).map(|index| view! { <OfferFields index form display lang error_for /> }).collect_view()}
+                            <Show when=move || { offer_count() < MAX_OFFERS }>
+                                <button type="button" class="button secondary" on:click=move |_| form.update(|f| f.offers.push(OfferedBenefit::default()))>
+                                    {move || FormUi::AddOffer.get(lang.get())}
+                                </button>
+                            </Show>
+                        </fieldset>
+                        <div class="field">
+                            <label for="apply-message">{move || FormUi::Message.get(lang.get())}</label>
+                            <textarea id="apply-message" name="message"
+                                aria-describedby="apply-message-error"
+                                prop:value=move || form.with(|f| f.message.clone())
+                                on:input=move |event| { let value = event_target_value(&event); form.update(|f| f.message = value); }
+                                on:blur=move |_| display.touch("message")></textarea>
+                            <FieldError prefix="apply" field="message" error=error_for("message".into()) />
+                        </div>
+                        <div class="honeypot" aria-hidden="true">
+                            <label for="apply-website">{move || FormUi::Honeypot.get(lang.get())}</label>
+                            <input id="apply-website" name="website" type="text" tabindex="-1" autocomplete="off"
+                                prop:value=move || honeypot.get()
+                                on:input=move |event| honeypot.set(event_target_value(&event)) />
+                        </div>
+                        <div class="notice-box" role="region" aria-labelledby="apply-notice-title" tabindex="0">
+                            <h3 id="apply-notice-title">{move || fill(FormUi::NoticeTitle.get(lang.get()), &[("version", NOTICE_VERSION)])}</h3>
+                            {move || consent::notice().into_iter().map(|paragraph| view! { <p>{paragraph.get(lang.get()).to_string()}</p> }).collect_view()}
+                        </div>
+                        {consent("consents.privacy", FormUi::ConsentPrivacy, |c| c.privacy, |c, v| c.privacy = v)}
+                        {consent("consents.cross_border", FormUi::ConsentCrossBorder, |c| c.cross_border, |c, v| c.cross_border = v)}
+                        <Status phase lang wake=wake.clone() refusal />
+                        <button type="submit" class="button" part="submit"
+                            aria-disabled=move || bool_attr(matches!(phase.get(), Phase::Verifying | Phase::Sending | Phase::Waiting { .. }))>
+                            {move || FormUi::SubmitApplication.get(lang.get())}
+                        </button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One proposed benefit: area, description, and the provinces it applies in.
+#[component]
+fn OfferFields(
+    /// Position in `offers`.
+    index: usize,
+    /// The form.
+    form: RwSignal<PartnerApplication>,
+    /// Error visibility.
+    display: ErrorDisplay,
+    /// Language.
+    lang: Signal<Lang>,
+    /// Error message of a field.
+    error_for: impl Fn(String) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let area_field = format!("offers[{index}].area");
+    let description_field = format!("offers[{index}].description");
+    let area_error = error_for(area_field.clone());
+    let description_error = error_for(description_field.clone());
+    let id = |part: &str| format!("apply-offers-{index}-{part}");
+    let offer = move || form.with(|f| f.offers.get(index).cloned().unwrap_or_default());
+    let (area_touch, description_touch, description_edit) = (
+        area_field.clone(),
+        description_field.clone(),
+        description_field.clone(),
+    );
+    view! {
+        <div class="offer">
+            <label for=id("area")>{move || FormUi::OfferArea.get(lang.get())}" *"</label>
+            <select id=id("area") aria-invalid=move || bool_attr(area_error.get().is_some())
+                aria-describedby=format!("apply-offers-{index}--area-error")
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    form.update(|f| if let Some(offer) = f.offers.get_mut(index) { offer.area = code.parse().ok() });
+                    display.touch(&area_touch);
+                }>
+                <option value="" prop:selected=move || offer().area.is_none()>{move || FormUi::ChooseRegion.get(lang.get())}</option>
+                {ServiceArea::ALL.iter().map(|&area| view! {
+                    <option value=area.code() prop:selected=move || offer().area == Some(area)>{move || area.label().get(lang.get()).to_string()}</option>
+                }).collect_view()}
+            </select>
+            <p class="field-error" id=format!("apply-offers-{index}--area-error")>{move || area_error.get()}</p>
+            <label for=id("description")>{move || FormUi::OfferDescription.get(lang.get())}" *"</label>
+            <textarea id=id("description") aria-invalid=move || bool_attr(description_error.get().is_some())
+                aria-describedby=format!("apply-offers-{index}--description-error")
+                prop:value=move || offer().description
+                on:input=move |event| {
+                    let value = event_target_value(&event);
+                    form.update(|f| if let Some(offer) = f.offers.get_mut(index) { offer.description = value });
+                    display.edited(&description_edit);
+                }
+                on:blur=move |_| display.touch(&description_touch)></textarea>
+            <p class="field-error" id=format!("apply-offers-{index}--description-error")>{move || description_error.get()}</p>
+            <fieldset class="checkboxes">
+                <legend>{move || FormUi::OfferRegions.get(lang.get())}</legend>
+                {regions::provinces().map(|province| {
+                    let code = province.code.to_string();
+                    let checked_code = code.clone();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" value=code.clone()
+                                prop:checked=move || offer().regions.contains(&checked_code)
+                                on:change=move |event| {
+                                    let on = event_target_checked(&event);
+                                    let code = code.clone();
+                                    form.update(|f| if let Some(offer) = f.offers.get_mut(index) {
+                                        offer.regions.retain(|r| *r != code);
+                                        if on { offer.regions.push(code); }
+                                    });
+                                } />
+                            {move || province.name().get(lang.get()).to_string()}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <Show when=move || { index > 0 }>
+                <button type="button" class="link-button" on:click=move |_| form.update(|f| { if index < f.offers.len() { f.offers.remove(index); } })>
+                    {move || FormUi::RemoveOffer.get(lang.get())}
+                </button>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,530 @@
+//! `<guanai-signup-form>`: a social worker signs up to the care plan from any page.
+//!
+//! The rules are `guanai_core::signup::validate`, run here as the person types (errors show once
+//! a field is left, all of them after a submit attempt) and again by the edge. What is typed is
+//! kept as a draft in localStorage (never the consent ticks) until the server acknowledges it;
+//! sending survives flaky networks (same Idempotency-Key on every retry, backoff while offline).
+
+use guanai_core::consent::{self, NOTICE_VERSION, SignupConsents};
+use guanai_core::i18n::{ErrorCode, FormUi, fill};
+use guanai_core::signup::{self, ContactTime, SignupForm};
+use guanai_core::{Association, Lang, QualificationLevel, ServiceArea, Text, regions};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::api::fetch_catalogue;
+use crate::element::{self, Host, Widget};
+use crate::form::{
+    Answer, Draft, ErrorDisplay, ErrorSummary, FieldError, Phase, Status, Submission, Wake,
+    bool_attr, focus_first_invalid, new_idempotency_key, submit_until_answered,
+};
+
+/// Attributes of `<guanai-signup-form>` that take effect when changed after mount.
+pub const ATTRIBUTES: &[&str] = &["api", "lang", "association"];
+
+/// localStorage key of the draft.
+pub const DRAFT_KEY: &str = "guanai:signup-draft";
+
+/// Mounts a sign-up form for the custom element `host` into `root`.
+#[wasm_bindgen]
+pub fn mount_signup_form(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+    element::mount(host, root, ATTRIBUTES, move |attributes, host| {
+        let api_attribute = attributes.get("api");
+        let api = Signal::derive(move || {
+            api_attribute
+                .get()
+                .filter(|api| !api.trim().is_empty())
+                .unwrap_or_else(|| default_api.clone())
+        });
+        let lang_attribute = attributes.get("lang");
+        let lang = Signal::derive(move || Lang::from_attribute(lang_attribute.get().as_deref()));
+        let association_attribute = attributes.get("association");
+        let association = Signal::derive(move || {
+            association_attribute
+                .get()
+                .and_then(|code| code.parse().ok())
+        });
+        view! { <SignupFormView api lang association host /> }
+    })
+}
+
+/// The whole form: fields, privacy notice and consents, status, and the success view.
+#[component]
+pub fn SignupFormView(
+    /// Base URL of the edge API.
+    api: Signal<String>,
+    /// Language of every label and message.
+    lang: Signal<Lang>,
+    /// Association preset by the host page (`association="tianjin"`).
+    association: Signal<Option<Association>>,
+    /// The custom element, for `guanai:signup`.
+    host: Host,
+) -> impl IntoView {
+    let draft = Draft::new(DRAFT_KEY);
+    let restored: Option<SignupForm> = draft
+        .load()
+        .filter(|saved: &SignupForm| *saved != SignupForm::default());
+    let draft_restored = restored.is_some();
+    let mut initial = restored.unwrap_or_default();
+    // Consent is never restored: it must be given knowingly, now, to the current notice.
+    initial.consents = SignupConsents {
+        notice_version: NOTICE_VERSION.into(),
+        ..SignupConsents::default()
+    };
+    if initial.association.is_none() {
+        initial.association = association.get_untracked();
+    }
+    let form = RwSignal::new(initial);
+    Effect::new(move |previous: Option<Option<Association>>| {
+        let preset = association.get();
+        if previous.is_some() && preset.is_some() {
+            form.update(|f| {
+                f.association = preset;
+                f.region.clear();
+            });
+        }
+        preset
+    });
+
+    let catalogue = LocalResource::new(move || fetch_catalogue(api.get()));
+    let partners = Signal::derive(move || {
+        catalogue.get().and_then(Result::ok).map(|loaded| {
+            loaded
+                .catalogue
+                .partners
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect::<Vec<(String, Text)>>()
+        })
+    });
+    let display = ErrorDisplay::new();
+    let errors = Memo::new(move |_| {
+        let known = partners.get().unwrap_or_default();
+        form.with(|f| {
+            signup::validate(f, |id| known.iter().any(|(known, _)| known == id))
+                .err()
+                .unwrap_or_default()
+        })
+    });
+    let error_for = move |field: &'static str| {
+        Signal::derive(move || errors.with(|all| display.message(all, field, lang.get())))
+    };
+
+    let phase = RwSignal::new(Phase::Editing);
+    let attempt_key = RwSignal::new(None::<String>);
+    let acknowledged = RwSignal::new(None::<(String, bool)>);
+    let refusal = RwSignal::new(None::<Text>);
+    let honeypot = RwSignal::new(String::new());
+    let mounted_at = js_sys::Date::now();
+    let wake = Wake::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    Effect::new(move |_| {
+        let current = form.get();
+        if acknowledged.with_untracked(Option::is_none) {
+            draft.save(&SignupForm {
+                consents: SignupConsents::default(),
+                ..current
+            });
+        }
+    });
+
+    let focus_invalid = move || {
+        spawn_local(async move {
+            leptos::task::tick().await;
+            if let Some(form) = form_ref.get_untracked() {
+                focus_first_invalid(&form);
+            }
+        })
+    };
+    let wake_for_submit = wake.clone();
+    let on_submit = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        if matches!(
+            phase.get_untracked(),
+            Phase::Verifying | Phase::Sending | Phase::Waiting { .. }
+        ) {
+            return;
+        }
+        display.show_all.set(true);
+        refusal.set(None);
+        if !errors.with_untracked(Vec::is_empty) {
+            focus_invalid();
+            return;
+        }
+        let key = attempt_key
+            .get_untracked()
+            .unwrap_or_else(new_idempotency_key);
+        attempt_key.set(Some(key.clone()));
+        let body = serde_json::to_value(form.get_untracked()).unwrap_or_default();
+        let elapsed = (js_sys::Date::now() - mounted_at).max(0.0) as u64;
+        let (api, host, wake) = (api.get_untracked(), host.clone(), wake_for_submit.clone());
+        spawn_local(async move {
+            let answer = submit_until_answered(
+                Submission {
+                    api,
+                    path: "/v1/signups",
+                    idempotency_key: key,
+                    form: body,
+                    honeypot: honeypot.get_untracked(),
+                    elapsed_ms: elapsed,
+                },
+                phase,
+                wake,
+            )
+            .await;
+            match answer {
+                Answer::Accepted(body) => {
+                    let reference = body["reference"].as_str().unwrap_or_default().to_string();
+                    Draft::new(DRAFT_KEY).clear();
+                    host.dispatch("guanai:signup", &[("reference", &reference)]);
+                    acknowledged.set(Some((reference, false)));
+                }
+                Answer::Refused { body, .. }
+                    if body.error.code == ErrorCode::AlreadyRegistered.code() =>
+                {
+                    Draft::new(DRAFT_KEY).clear();
+                    acknowledged.set(Some((body.error.reference.unwrap_or_default(), true)));
+                }
+                Answer::Refused { body, .. } => {
+                    attempt_key.set(None);
+                    phase.set(Phase::Editing);
+                    if body.error.fields.is_empty() {
+                        refusal.set(Some(body.error.message));
+                    } else {
+                        display.server.set(body.error.fields);
+                        focus_invalid();
+                    }
+                }
+            }
+        });
+    };
+
+    let text_input = move |field: &'static str,
+                           kind: &'static str,
+                           inputmode: &'static str,
+                           autocomplete: &'static str,
+                           get: fn(&SignupForm) -> String,
+                           set: fn(&mut SignupForm, String)| {
+        let error = error_for(field);
+        view! {
+            <input
+                id=format!("signup-{field}")
+                name=field
+                type=kind
+                inputmode=inputmode
+                autocomplete=autocomplete
+                aria-invalid=move || bool_attr(error.get().is_some())
+                aria-describedby=format!("signup-{field}-error")
+                prop:value=move || form.with(get)
+                on:input=move |event| {
+                    let value = event_target_value(&event);
+                    form.update(|f| set(f, value));
+                    display.edited(field);
+                }
+                on:blur=move |_| display.touch(field)
+            />
+            <FieldError prefix="signup" field error />
+        }
+    };
+
+    view! {
+        <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="signup-title">
+            <h2 id="signup-title">{move || FormUi::SignupTitle.get(lang.get())}</h2>
+            {move || match acknowledged.get() {
+                Some((reference, already)) => view! {
+                    <div class="success" role="status">
+                        <p>{move || if already { FormUi::AlreadyRegistered.get(lang.get()) } else { FormUi::Success.get(lang.get()) }}</p>
+                        <p class="reference">{reference}</p>
+                        <p>{move || FormUi::SuccessNext.get(lang.get())}</p>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <p class="intro">{move || FormUi::SignupIntro.get(lang.get())}</p>
+                    <Show when=move || draft_restored>
+                        <p class="notice">{move || FormUi::DraftRestored.get(lang.get())}</p>
+                    </Show>
+                    <form part="form" novalidate node_ref=form_ref on:submit=on_submit.clone()>
+                        <ErrorSummary errors display lang />
+                        <div class="field">
+                            <label for="signup-name">{move || FormUi::Name.get(lang.get())}" *"</label>
+                            {text_input("name", "text", "text", "name", |f| f.name.clone(), |f, v| f.name = v)}
+                        </div>
+                        <div class="field">
+                            <label for="signup-mobile">{move || FormUi::Mobile.get(lang.get())}" *"</label>
+                            <p class="hint" id="signup-mobile-hint">{move || FormUi::MobileHint.get(lang.get())}</p>
+                            {text_input("mobile", "tel", "tel", "tel-national", |f| f.mobile.clone(), |f, v| f.mobile = v)}
+                        </div>
+                        <AssociationAndRegion form display lang error_for />
+                        <div class="field">
+                            <label for="signup-employer">{move || FormUi::Employer.get(lang.get())}" *"</label>
+                            {text_input("employer", "text", "text", "organization", |f| f.employer.clone(), |f, v| f.employer = v)}
+                        </div>
+                        <LevelSelect form display lang error=error_for("level") />
+                        <div class="field">
+                            <label for="signup-certificate_number">{move || FormUi::CertificateNumber.get(lang.get())}</label>
+                            {text_input("certificate_number", "text", "text", "off", |f| f.certificate_number.clone(), |f, v| f.certificate_number = v)}
+                        </div>
+                        <Interests form display lang />
+                        <ContactTimeSelect form lang />
+                        <div class="honeypot" aria-hidden="true">
+                            <label for="signup-website">{move || FormUi::Honeypot.get(lang.get())}</label>
+                            <input id="signup-website" name="website" type="text" tabindex="-1" autocomplete="off"
+                                prop:value=move || honeypot.get()
+                                on:input=move |event| honeypot.set(event_target_value(&event)) />
+                        </div>
+                        <Consents form display lang partners error_for />
+                        <Status phase lang wake=wake.clone() refusal />
+                        <button type="submit" class="button" part="submit"
+                            aria-disabled=move || bool_attr(matches!(phase.get(), Phase::Verifying | Phase::Sending | Phase::Waiting { .. }))>
+                            {move || FormUi::Submit.get(lang.get())}
+                        </button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Association, then a district (Beijing, Tianjin) or city (Hebei) of its province.
+#[component]
+fn AssociationAndRegion(
+    /// The form.
+    form: RwSignal<SignupForm>,
+    /// Error visibility.
+    display: ErrorDisplay,
+    /// Language.
+    lang: Signal<Lang>,
+    /// Error message of a field.
+    error_for: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let association_error = error_for("association");
+    let region_error = error_for("region");
+    let chosen = move || form.with(|f| f.association);
+    view! {
+        <div class="field">
+            <label for="signup-association">{move || FormUi::Association.get(lang.get())}" *"</label>
+            <select id="signup-association" name="association"
+                aria-invalid=move || bool_attr(association_error.get().is_some())
+                aria-describedby="signup-association-error"
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    form.update(|f| { f.association = code.parse().ok(); f.region.clear(); });
+                    display.edited("association");
+                    display.touch("association");
+                }>
+                <option value="" prop:selected=move || chosen().is_none()>{move || FormUi::ChooseAssociation.get(lang.get())}</option>
+                {Association::ALL.iter().map(|&association| view! {
+                    <option value=association.code() prop:selected=move || chosen() == Some(association)>
+                        {move || association.name().get(lang.get()).to_string()}
+                    </option>
+                }).collect_view()}
+            </select>
+            <FieldError prefix="signup" field="association" error=association_error />
+        </div>
+        <div class="field">
+            <label for="signup-region">{move || FormUi::Region.get(lang.get())}" *"</label>
+            <select id="signup-region" name="region"
+                aria-invalid=move || bool_attr(region_error.get().is_some())
+                aria-describedby="signup-region-error"
+                prop:disabled=move || chosen().is_none()
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    form.update(|f| f.region = code);
+                    display.edited("region");
+                    display.touch("region");
+                }>
+                {move || {
+                    let lang = lang.get();
+                    let Some(association) = chosen() else {
+                        return view! { <option value="">{FormUi::ChooseAssociationFirst.get(lang)}</option> }.into_any();
+                    };
+                    let current = form.with_untracked(|f| f.region.clone());
+                    view! {
+                        <option value="" prop:selected=current.is_empty()>{FormUi::ChooseRegion.get(lang)}</option>
+                        {regions::children_of(association.province_code()).map(|region| {
+                            let selected = current == region.code;
+                            view! { <option value=region.code prop:selected=selected>{region.name().get(lang).to_string()}</option> }
+                        }).collect_view()}
+                    }.into_any()
+                }}
+            </select>
+            <FieldError prefix="signup" field="region" error=region_error />
+        </div>
+    }
+}
+
+/// Qualification level.
+#[component]
+fn LevelSelect(
+    /// The form.
+    form: RwSignal<SignupForm>,
+    /// Error visibility.
+    display: ErrorDisplay,
+    /// Language.
+    lang: Signal<Lang>,
+    /// The level's error message.
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let chosen = move || form.with(|f| f.level);
+    view! {
+        <div class="field">
+            <label for="signup-level">{move || FormUi::Level.get(lang.get())}" *"</label>
+            <select id="signup-level" name="level"
+                aria-invalid=move || bool_attr(error.get().is_some())
+                aria-describedby="signup-level-error"
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    form.update(|f| f.level = code.parse().ok());
+                    display.edited("level");
+                    display.touch("level");
+                }>
+                <option value="" prop:selected=move || chosen().is_none()>{move || FormUi::ChooseLevel.get(lang.get())}</option>
+                {QualificationLevel::ALL.iter().map(|&level| view! {
+                    <option value=level.code() prop:selected=move || chosen() == Some(level)>
+                        {move || level.label().get(lang.get()).to_string()}
+                    </option>
+                }).collect_view()}
+            </select>
+            <FieldError prefix="signup" field="level" error />
+        </div>
+    }
+}
+
+/// The 6+1 areas as checkboxes.
+#[component]
+fn Interests(
+    /// The form.
+    form: RwSignal<SignupForm>,
+    /// Error visibility.
+    display: ErrorDisplay,
+    /// Language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field checkboxes">
+            <legend>{move || FormUi::Interests.get(lang.get())}</legend>
+            {ServiceArea::ALL.iter().map(|&area| view! {
+                <label class="check">
+                    <input type="checkbox" name="interests" value=area.code()
+                        prop:checked=move || form.with(|f| f.interests.contains(&area))
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            form.update(|f| {
+                                f.interests.retain(|a| *a != area);
+                                if on { f.interests.push(area); }
+                                if !f.interests.contains(&ServiceArea::Health) { f.consents.health = false; }
+                            });
+                            display.edited("consents.health");
+                        } />
+                    {move || area.label().get(lang.get()).to_string()}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// Preferred contact time.
+#[component]
+fn ContactTimeSelect(
+    /// The form.
+    form: RwSignal<SignupForm>,
+    /// Language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let chosen = move || form.with(|f| f.contact_time.unwrap_or(ContactTime::Any));
+    view! {
+        <div class="field">
+            <label for="signup-contact_time">{move || FormUi::ContactTime.get(lang.get())}</label>
+            <select id="signup-contact_time" name="contact_time"
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    form.update(|f| f.contact_time = ContactTime::ALL.iter().copied().find(|t| t.code() == code));
+                }>
+                {ContactTime::ALL.iter().map(|&time| view! {
+                    <option value=time.code() prop:selected=move || chosen() == time>{move || time.label().get(lang.get()).to_string()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The versioned privacy notice and the separate consents PIPL asks for.
+#[component]
+fn Consents(
+    /// The form.
+    form: RwSignal<SignupForm>,
+    /// Error visibility.
+    display: ErrorDisplay,
+    /// Language.
+    lang: Signal<Lang>,
+    /// Partners of the published catalogue (`None` until loaded or if it failed).
+    partners: Signal<Option<Vec<(String, Text)>>>,
+    /// Error message of a field.
+    error_for: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let consent = move |field: &'static str,
+                        label: FormUi,
+                        get: fn(&SignupConsents) -> bool,
+                        set: fn(&mut SignupConsents, bool)| {
+        let error = error_for(field);
+        let id = format!("signup-{}", field.replace('.', "-"));
+        view! {
+            <div class="check-field">
+                <label class="check">
+                    <input type="checkbox" id=id name=field
+                        aria-invalid=move || bool_attr(error.get().is_some())
+                        aria-describedby=format!("signup-{}-error", field.replace(['.', '[', ']'], "-"))
+                        prop:checked=move || form.with(|f| get(&f.consents))
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            form.update(|f| set(&mut f.consents, on));
+                            display.edited(field);
+                            display.touch(field);
+                        } />
+                    {move || label.get(lang.get())}
+                </label>
+                <FieldError prefix="signup" field error />
+            </div>
+        }
+    };
+    let wants_health = move || form.with(|f| f.interests.contains(&ServiceArea::Health));
+    view! {
+        <div class="notice-box" role="region" aria-labelledby="signup-notice-title" tabindex="0">
+            <h3 id="signup-notice-title">{move || fill(FormUi::NoticeTitle.get(lang.get()), &[("version", NOTICE_VERSION)])}</h3>
+            {move || consent::notice().into_iter().map(|paragraph| view! { <p>{paragraph.get(lang.get()).to_string()}</p> }).collect_view()}
+        </div>
+        {consent("consents.privacy", FormUi::ConsentPrivacy, |c| c.privacy, |c, v| c.privacy = v)}
+        {consent("consents.cross_border", FormUi::ConsentCrossBorder, |c| c.cross_border, |c, v| c.cross_border = v)}
+        <Show when=wants_health>
+            {consent("consents.health", FormUi::ConsentHealth, |c| c.health, |c, v| c.health = v)}
+        </Show>
+        <fieldset class="field checkboxes partners">
+            <legend>{move || FormUi::ConsentPartners.get(lang.get())}</legend>
+            {move || match partners.get() {
+                None => view! { <p class="hint">{FormUi::PartnersUnavailable.get(lang.get())}</p> }.into_any(),
+                Some(list) => list.into_iter().map(|(id, name)| {
+                    let for_check = id.clone();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name="partners" value=id.clone()
+                                prop:checked=move || form.with(|f| f.consents.partners.contains(&for_check))
+                                on:change=move |event| {
+                                    let on = event_target_checked(&event);
+                                    let id = id.clone();
+                                    form.update(|f| {
+                                        f.consents.partners.retain(|p| *p != id);
+                                        if on { f.consents.partners.push(id); }
+                                    });
+                                } />
+                            {name.get(lang.get()).to_string()}
+                        </label>
+                    }
+                }).collect_view().into_any(),
+            }}
+            <FieldError prefix="signup" field="consents.partners" error=error_for("consents.partners") />
+        </fieldset>
+    }
+}
