@@ -52,6 +52,7 @@ pub fn notice() -> Vec<Text> {
 
 /// What a social worker agreed to when signing up.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SignupConsents {
     /// The [`NOTICE_VERSION`] the person saw.
     pub notice_version: String,
@@ -68,6 +69,7 @@ pub struct SignupConsents {
 
 /// What a company agreed to when applying to become a partner.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ApplicationConsents {
     /// The [`NOTICE_VERSION`] the contact person saw.
     pub notice_version: String,

@@ -429,3 +429,15 @@ fn a_partner_application_is_stored_for_review_with_the_contact_sealed() {
     );
     assert_eq!(kv.keys("application:").len(), 1);
 }
+
+#[test]
+fn api_clients_may_leave_out_what_is_optional() {
+    let kv = published();
+    let minimal = json!({
+        "name": "周敏", "mobile": "13711112222", "association": "hebei", "region": "130100",
+        "employer": "石家庄市社工站", "level": "none",
+        "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true}
+    });
+    let response = sign_up(&kv, "attempt-0099", minimal, 30);
+    assert_eq!(response.status, 201, "{}", response.body);
+}

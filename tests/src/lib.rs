@@ -149,3 +149,79 @@ impl HostSite {
         HostSite { origin }
     }
 }
+
+/// The project root (the examples directory's parent).
+pub fn root() -> PathBuf {
+    PathBuf::from(env("GUANAI_EXAMPLES"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// Runs `wrangler kv …` against the test worker's local KV.
+fn wrangler_kv(args: &[&str]) -> String {
+    let output = std::process::Command::new(env("GUANAI_WRANGLER"))
+        .arg("kv")
+        .args(args)
+        .args([
+            "--binding",
+            "GUANAI_KV",
+            "--local",
+            "--persist-to",
+            &env("GUANAI_KV_STATE"),
+        ])
+        .current_dir(root())
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()
+        .expect("wrangler runs");
+    assert!(
+        output.status.success(),
+        "wrangler kv {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Keys in local KV starting with `prefix` (what the admin would page through).
+pub fn kv_keys(prefix: &str) -> Vec<String> {
+    let listing: Value = serde_json::from_str(&wrangler_kv(&["key", "list", "--prefix", prefix]))
+        .expect("a JSON key list");
+    listing
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The value stored under `key` in local KV.
+pub fn kv_get(key: &str) -> String {
+    wrangler_kv(&["key", "get", key, "--text"])
+}
+
+/// A secret from `.dev.vars`, as the local worker reads it.
+pub fn dev_secret(name: &str) -> [u8; 32] {
+    let vars = std::fs::read_to_string(root().join(".dev.vars"))
+        .expect(".dev.vars exists (cargo xtask test writes it)");
+    let hex = vars
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{name}=")))
+        .expect("the secret is set");
+    let bytes = guanai_core::challenge::unhex(hex.trim()).expect("hex");
+    bytes.try_into().expect("32 bytes")
+}
+
+/// A solved challenge from the worker, as `{token, nonce}`.
+pub fn solved_challenge() -> Value {
+    let mut response = http()
+        .get(format!("{}/v1/challenge", base()))
+        .call()
+        .expect("the worker answers");
+    let issued: Value =
+        serde_json::from_str(&response.body_mut().read_to_string().expect("a body")).expect("JSON");
+    let token = issued["token"].as_str().expect("a token").to_string();
+    let nonce = guanai_core::challenge::solve(&token, 0, u64::MAX).expect("solvable");
+    json!({"token": token, "nonce": nonce})
+}

@@ -32,11 +32,17 @@ impl Mounted {
         let document = web_sys::window().unwrap().document().unwrap();
         let host = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&host).unwrap();
-        let shadow = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+        let shadow = host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .unwrap();
         let root: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
         shadow.append_child(&root).unwrap();
         let handle = leptos::mount::mount_to(root, view);
-        Mounted { host, shadow, handle: Some(Box::new(handle)) }
+        Mounted {
+            host,
+            shadow,
+            handle: Some(Box::new(handle)),
+        }
     }
 
     fn signup() -> Mounted {
@@ -49,18 +55,31 @@ impl Mounted {
     }
 
     fn element<T: JsCast>(&self, selector: &str) -> T {
-        self.shadow.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).dyn_into().unwrap()
+        self.shadow
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}"))
+            .dyn_into()
+            .unwrap()
     }
 
     fn text(&self, selector: &str) -> String {
-        self.shadow.query_selector(selector).unwrap().and_then(|e| e.text_content()).unwrap_or_default()
+        self.shadow
+            .query_selector(selector)
+            .unwrap()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
     }
 
     async fn type_into(&self, selector: &str, text: &str) {
         let input: HtmlInputElement = self.element(selector);
         input.set_value(text);
-        input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-        input.dispatch_event(&web_sys::Event::new("blur").unwrap()).unwrap();
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        input
+            .dispatch_event(&web_sys::Event::new("blur").unwrap())
+            .unwrap();
         tick().await;
     }
 }
@@ -82,15 +101,32 @@ async fn a_field_error_appears_when_the_field_is_left_and_clears_when_fixed() {
     clear_drafts();
     let form = Mounted::signup();
     tick().await;
-    assert_eq!(form.text("#signup-mobile-error"), "", "no error before the field is visited");
+    assert_eq!(
+        form.text("#signup-mobile-error"),
+        "",
+        "no error before the field is visited"
+    );
     form.type_into("#signup-mobile", "123").await;
-    assert!(form.text("#signup-mobile-error").contains("11位"), "{}", form.text("#signup-mobile-error"));
+    assert!(
+        form.text("#signup-mobile-error").contains("11位"),
+        "{}",
+        form.text("#signup-mobile-error")
+    );
     let mobile: HtmlInputElement = form.element("#signup-mobile");
-    assert_eq!(mobile.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(mobile.get_attribute("aria-describedby").as_deref(), Some("signup-mobile-error"));
+    assert_eq!(
+        mobile.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        mobile.get_attribute("aria-describedby").as_deref(),
+        Some("signup-mobile-error")
+    );
     form.type_into("#signup-mobile", "+86 139 1234 5678").await;
     assert_eq!(form.text("#signup-mobile-error"), "");
-    assert_eq!(mobile.get_attribute("aria-invalid").as_deref(), Some("false"));
+    assert_eq!(
+        mobile.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -101,10 +137,18 @@ async fn submitting_an_empty_form_lists_the_errors_and_focuses_the_first_field()
     form.element::<HtmlElement>("button[type=submit]").click();
     tick().await;
     tick().await;
-    assert!(form.text(".error-summary").contains("处需要修改"), "{}", form.text(".error-summary"));
+    assert!(
+        form.text(".error-summary").contains("处需要修改"),
+        "{}",
+        form.text(".error-summary")
+    );
     assert!(!form.text("#signup-name-error").is_empty());
     assert!(!form.text("#signup-consents-privacy-error").is_empty());
-    let focused = form.shadow.active_element().map(|e| e.id()).unwrap_or_default();
+    let focused = form
+        .shadow
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default();
     assert_eq!(focused, "signup-name");
 }
 
@@ -113,10 +157,21 @@ async fn health_interest_asks_for_its_own_consent() {
     clear_drafts();
     let form = Mounted::signup();
     tick().await;
-    assert!(form.shadow.query_selector("#signup-consents-health").unwrap().is_none());
-    form.element::<HtmlElement>("input[name=interests][value=health]").click();
+    assert!(
+        form.shadow
+            .query_selector("#signup-consents-health")
+            .unwrap()
+            .is_none()
+    );
+    form.element::<HtmlElement>("input[name=interests][value=health]")
+        .click();
     tick().await;
-    assert!(form.shadow.query_selector("#signup-consents-health").unwrap().is_some());
+    assert!(
+        form.shadow
+            .query_selector("#signup-consents-health")
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -127,20 +182,37 @@ async fn a_draft_comes_back_without_its_consents() {
         tick().await;
         form.type_into("#signup-name", "王芳").await;
         form.type_into("#signup-mobile", "13700001111").await;
-        form.element::<HtmlElement>("#signup-consents-privacy").click();
+        form.element::<HtmlElement>("#signup-consents-privacy")
+            .click();
         tick().await;
-        assert!(form.element::<HtmlInputElement>("#signup-consents-privacy").checked());
+        assert!(
+            form.element::<HtmlInputElement>("#signup-consents-privacy")
+                .checked()
+        );
     }
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     let saved = storage.get_item(DRAFT_KEY).unwrap().unwrap();
     assert!(saved.contains("王芳"));
-    assert!(!saved.contains("\"privacy\":true"), "consent ticks are never saved: {saved}");
+    assert!(
+        !saved.contains("\"privacy\":true"),
+        "consent ticks are never saved: {saved}"
+    );
 
     let again = Mounted::signup();
     tick().await;
-    assert_eq!(again.element::<HtmlInputElement>("#signup-name").value(), "王芳");
-    assert_eq!(again.element::<HtmlInputElement>("#signup-mobile").value(), "13700001111");
-    assert!(!again.element::<HtmlInputElement>("#signup-consents-privacy").checked());
+    assert_eq!(
+        again.element::<HtmlInputElement>("#signup-name").value(),
+        "王芳"
+    );
+    assert_eq!(
+        again.element::<HtmlInputElement>("#signup-mobile").value(),
+        "13700001111"
+    );
+    assert!(
+        !again
+            .element::<HtmlInputElement>("#signup-consents-privacy")
+            .checked()
+    );
     assert!(again.text(".notice").contains("已恢复"));
     clear_drafts();
 }
@@ -152,8 +224,15 @@ async fn the_partner_application_checks_the_credit_code_as_you_type() {
         view! { <PartnerApplyView api=Signal::stored(UNREACHABLE_API.to_string()) lang=Signal::stored(Lang::En) host=Host::detached() /> }
     });
     tick().await;
-    form.type_into("#apply-credit_code", "91110000802100433C").await;
-    assert!(form.text("#apply-credit_code-error").contains("check character"), "{}", form.text("#apply-credit_code-error"));
-    form.type_into("#apply-credit_code", "91110000802100433B").await;
+    form.type_into("#apply-credit_code", "91110000802100433C")
+        .await;
+    assert!(
+        form.text("#apply-credit_code-error")
+            .contains("check character"),
+        "{}",
+        form.text("#apply-credit_code-error")
+    );
+    form.type_into("#apply-credit_code", "91110000802100433B")
+        .await;
     assert_eq!(form.text("#apply-credit_code-error"), "");
 }
