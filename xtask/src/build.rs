@@ -37,7 +37,16 @@ pub struct Outputs {
 
 /// `cargo xtask build`.
 pub fn command() -> Result {
-    let outputs = all(&ensure_build_tools()?)?;
+    let tools = ensure_build_tools()?;
+    crate::tools::ensure_chromium()?;
+    println!("\nproof of work as the sign-up forms solve it, in headless Chromium:");
+    run(Command::new("cargo")
+        .args(["bench", "--package", "guanai-widgets", "--target", "wasm32-unknown-unknown", "--bench", "proof_of_work"])
+        .current_dir(root())
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", tools.wasm_bindgen.with_file_name("wasm-bindgen-test-runner"))
+        .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+    let outputs = all(&tools)?;
     print_sizes(&outputs);
     Ok(())
 }
@@ -268,7 +277,8 @@ fn sizes(path: &Path) -> (usize, usize, usize) {
     (bytes.len(), gzip_len, brotli_len)
 }
 
-/// `cargo xtask bench`: search speed over generated catalogues, then artefact sizes.
+/// `cargo xtask bench`: search speed over generated catalogues, proof-of-work solve time in the
+/// browser, then artefact sizes.
 pub fn bench() -> Result {
     use guanai_core::search::{Filter, SearchIndex};
     println!("native search over synthetic catalogues (median of 21 runs):");
@@ -296,7 +306,16 @@ pub fn bench() -> Result {
             );
         }
     }
-    let outputs = all(&ensure_build_tools()?)?;
+    let tools = ensure_build_tools()?;
+    crate::tools::ensure_chromium()?;
+    println!("\nproof of work as the sign-up forms solve it, in headless Chromium:");
+    run(Command::new("cargo")
+        .args(["bench", "--package", "guanai-widgets", "--target", "wasm32-unknown-unknown", "--bench", "proof_of_work"])
+        .current_dir(root())
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", tools.wasm_bindgen.with_file_name("wasm-bindgen-test-runner"))
+        .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+    let outputs = all(&tools)?;
     print_sizes(&outputs);
     Ok(())
 }
