@@ -14,6 +14,9 @@ use sha2::{Digest, Sha256};
 /// Leading zero bits asked for: 2^16 ≈ 65,000 hashes on average, well under a second in wasm on
 /// a phone, and a real cost for anyone sending thousands.
 pub const DIFFICULTY: u32 = 16;
+/// A person needs at least this long (milliseconds from the form appearing to submitting); bots
+/// post at once. The widgets hold a quick submission back until then, so people never meet it.
+pub const MIN_FILL_MS: u64 = 3_000;
 /// How long a token stays valid, in seconds.
 pub const MAX_AGE_SECONDS: u64 = 15 * 60;
 

@@ -17,8 +17,6 @@ use crate::store::{Kv, PutOptions};
 
 /// Largest accepted body. A sign-up is about 1 KB; this leaves room without inviting abuse.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// A person needs at least this long to fill in a form; bots post at once.
-pub const MIN_FILL_MS: u64 = 3_000;
 /// How long a replay returns the original answer.
 const IDEMPOTENCY_TTL_SECONDS: u64 = 7 * 24 * 3600;
 
@@ -105,7 +103,7 @@ pub async fn admit<T: DeserializeOwned>(
     if !submission.website.trim().is_empty() {
         return Err(ApiError::Refused(ErrorCode::SpamSuspected));
     }
-    if submission.elapsed_ms < MIN_FILL_MS {
+    if submission.elapsed_ms < challenge::MIN_FILL_MS {
         return Err(ApiError::Refused(ErrorCode::TooFast));
     }
     let secrets = ctx.secrets.clone().map_err(ApiError::Storage)?;

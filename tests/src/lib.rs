@@ -77,6 +77,13 @@ pub async fn wait_until(client: &Client, condition: &str) -> Value {
         .execute_async(&script, vec![])
         .await
         .expect("the wait script runs");
+    if outcome["ok"] != json!(true) {
+        let seen = client
+            .execute("return window.lastStatus ?? null", vec![])
+            .await
+            .unwrap_or_default();
+        eprintln!("page state while waiting: {seen}");
+    }
     assert_eq!(
         outcome["ok"],
         json!(true),

@@ -41,9 +41,22 @@ pub fn command() -> Result {
     crate::tools::ensure_chromium()?;
     println!("\nproof of work as the sign-up forms solve it, in headless Chromium:");
     run(Command::new("cargo")
-        .args(["bench", "--package", "guanai-widgets", "--target", "wasm32-unknown-unknown", "--bench", "proof_of_work"])
+        .args([
+            "bench",
+            "--package",
+            "guanai-widgets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bench",
+            "proof_of_work",
+        ])
         .current_dir(root())
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", tools.wasm_bindgen.with_file_name("wasm-bindgen-test-runner"))
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            tools
+                .wasm_bindgen
+                .with_file_name("wasm-bindgen-test-runner"),
+        )
         .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     let outputs = all(&tools)?;
@@ -310,9 +323,22 @@ pub fn bench() -> Result {
     crate::tools::ensure_chromium()?;
     println!("\nproof of work as the sign-up forms solve it, in headless Chromium:");
     run(Command::new("cargo")
-        .args(["bench", "--package", "guanai-widgets", "--target", "wasm32-unknown-unknown", "--bench", "proof_of_work"])
+        .args([
+            "bench",
+            "--package",
+            "guanai-widgets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bench",
+            "proof_of_work",
+        ])
         .current_dir(root())
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", tools.wasm_bindgen.with_file_name("wasm-bindgen-test-runner"))
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            tools
+                .wasm_bindgen
+                .with_file_name("wasm-bindgen-test-runner"),
+        )
         .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     let outputs = all(&tools)?;

@@ -117,7 +117,6 @@ pub fn PartnerApplyView(
             .unwrap_or_else(new_idempotency_key);
         attempt_key.set(Some(key.clone()));
         let body = serde_json::to_value(form.get_untracked()).unwrap_or_default();
-        let elapsed = (js_sys::Date::now() - mounted_at).max(0.0) as u64;
         let (api, host, wake) = (api.get_untracked(), host.clone(), wake_for_submit.clone());
         spawn_local(async move {
             match submit_until_answered(
@@ -127,7 +126,7 @@ pub fn PartnerApplyView(
                     idempotency_key: key,
                     form: body,
                     honeypot: honeypot.get_untracked(),
-                    elapsed_ms: elapsed,
+                    shown_at: mounted_at,
                 },
                 phase,
                 wake,
@@ -324,7 +323,7 @@ fn OfferFields(
                     <option value=area.code() prop:selected=move || offer().area == Some(area)>{move || area.label().get(lang.get()).to_string()}</option>
                 }).collect_view()}
             </select>
-            <p class="field-error" id=format!("apply-offers-{index}--area-error")>{move || area_error.get()}</p>
+            <p class="field-error" id=format!("apply-offers-{index}--area-error") aria-live="polite">{move || area_error.get()}</p>
             <label for=id("description")>{move || FormUi::OfferDescription.get(lang.get())}" *"</label>
             <textarea id=id("description") aria-invalid=move || bool_attr(description_error.get().is_some())
                 aria-describedby=format!("apply-offers-{index}--description-error")
@@ -335,7 +334,7 @@ fn OfferFields(
                     display.edited(&description_edit);
                 }
                 on:blur=move |_| display.touch(&description_touch)></textarea>
-            <p class="field-error" id=format!("apply-offers-{index}--description-error")>{move || description_error.get()}</p>
+            <p class="field-error" id=format!("apply-offers-{index}--description-error") aria-live="polite">{move || description_error.get()}</p>
             <fieldset class="checkboxes">
                 <legend>{move || FormUi::OfferRegions.get(lang.get())}</legend>
                 {regions::provinces().map(|province| {

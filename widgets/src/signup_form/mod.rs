@@ -159,7 +159,6 @@ pub fn SignupFormView(
             .unwrap_or_else(new_idempotency_key);
         attempt_key.set(Some(key.clone()));
         let body = serde_json::to_value(form.get_untracked()).unwrap_or_default();
-        let elapsed = (js_sys::Date::now() - mounted_at).max(0.0) as u64;
         let (api, host, wake) = (api.get_untracked(), host.clone(), wake_for_submit.clone());
         spawn_local(async move {
             let answer = submit_until_answered(
@@ -169,7 +168,7 @@ pub fn SignupFormView(
                     idempotency_key: key,
                     form: body,
                     honeypot: honeypot.get_untracked(),
-                    elapsed_ms: elapsed,
+                    shown_at: mounted_at,
                 },
                 phase,
                 wake,
