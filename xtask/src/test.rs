@@ -100,6 +100,7 @@ pub fn all() -> Result {
         "tier 3: end-to-end (wrangler dev + local KV + headless Chromium)",
         &mut || {
             build::all(&tools)?;
+            serve::ensure_dev_secrets()?;
             let state = root.join("target/e2e/state");
             let _ = std::fs::remove_dir_all(&state);
             serve::seed_demo(&tools, &state)?;
