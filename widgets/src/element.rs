@@ -130,3 +130,8 @@ pub fn mount<V: IntoView + 'static>(
         mounted: Some(Box::new(handle)),
     }
 }
+
+/// `"true"` / `"false"` for ARIA state attributes.
+pub fn bool_attr(value: bool) -> &'static str {
+    if value { "true" } else { "false" }
+}

@@ -313,10 +313,7 @@ impl Wake {
     }
 }
 
-/// `"true"` / `"false"` for ARIA state attributes.
-pub fn bool_attr(value: bool) -> &'static str {
-    if value { "true" } else { "false" }
-}
+pub use crate::element::bool_attr;
 
 /// Moves keyboard focus to the first field marked invalid inside `container`.
 pub fn focus_first_invalid(container: &web_sys::Element) {

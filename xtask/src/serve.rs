@@ -27,6 +27,8 @@ pub fn dev() -> Result {
     println!("  examples:   {base}/examples/");
     println!("  partner:    {base}/examples/partner-site.html");
     println!("  association:{base}/examples/association-site.html");
+    println!("  sign-up:    {base}/examples/signup.html");
+    println!("  partners:   {base}/examples/partner-apply.html");
     println!("  API:        {base}/v1/catalog   {base}/v1/health");
     println!("  bundle:     {base}/guanai.js");
     println!("Stop with Ctrl-C.\n");
@@ -48,7 +50,7 @@ pub fn ensure_dev_secrets() -> Result {
         &mut random,
     )
     .map_err(|error| format!("/dev/urandom: {error}"))?;
-    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let hex = guanai_core::challenge::hex;
     let text = format!(
         "# Local secrets for `wrangler dev`, made by `cargo xtask`. Not committed; deployed\n\
          # environments use `npx wrangler secret put NAME` instead.\n\

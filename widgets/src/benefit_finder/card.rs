@@ -6,8 +6,8 @@ use guanai_core::{Benefit, Lang, Partner, regions};
 use leptos::prelude::*;
 
 use super::Loaded;
-use super::view::bool_attr;
 use crate::element::Host;
+use crate::element::bool_attr;
 
 /// A result card: title, partner, area and validity; "details" reveals how to redeem, who can
 /// use it, where, and the partner's locations and honours.

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::card::BenefitCard;
 use super::{Loaded, Presets};
-use crate::element::Host;
+use crate::element::{Host, bool_attr};
 
 /// How many result cards are rendered at first, and added by each "show more".
 pub const PAGE: usize = 20;
@@ -287,11 +287,6 @@ fn LevelSelect(
             </select>
         </div>
     }
-}
-
-/// `"true"` / `"false"` for ARIA state attributes.
-pub(crate) fn bool_attr(value: bool) -> &'static str {
-    if value { "true" } else { "false" }
 }
 
 /// The current instant, from the browser clock.
