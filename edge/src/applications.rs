@@ -62,10 +62,6 @@ pub async fn create(
         email: valid.email.clone(),
         message: valid.message.clone(),
     };
-    let plaintext =
-        serde_json::to_vec(&contact).map_err(|error| ApiError::Storage(error.to_string()))?;
-    let mut nonce = [0; 12];
-    nonce.copy_from_slice(&ctx.entropy[16..28]);
     let record = ApplicationRecord {
         reference: reference.clone(),
         company: valid.company,
@@ -74,7 +70,7 @@ pub async fn create(
         status: "received".into(),
         created_at_ms: ctx.now_ms,
         consents: valid.consents,
-        contact: crypto::seal(&secrets.personal_data, nonce, &key, &plaintext)
+        contact: crypto::seal_json(&secrets.personal_data, &ctx.entropy, &key, &contact)
             .map_err(ApiError::Storage)?,
     };
     let metadata = serde_json::json!({"status": record.status, "created_at_ms": record.created_at_ms, "company": record.company});

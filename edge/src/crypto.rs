@@ -41,6 +41,20 @@ pub fn seal(
     })
 }
 
+/// Seals `value` as JSON, with the nonce taken from the request's fresh random bytes (bytes
+/// 16..28; bytes 0..16 are for ids).
+pub fn seal_json(
+    key: &[u8; 32],
+    entropy: &[u8; 32],
+    context: &str,
+    value: &impl Serialize,
+) -> Result<Sealed, String> {
+    let plaintext = serde_json::to_vec(value).map_err(|error| error.to_string())?;
+    let mut nonce = [0; 12];
+    nonce.copy_from_slice(&entropy[16..28]);
+    seal(key, nonce, context, &plaintext)
+}
+
 /// Decrypts what [`seal`] produced for the same `context`.
 pub fn open(key: &[u8; 32], context: &str, sealed: &Sealed) -> Result<Vec<u8>, String> {
     let nonce: [u8; 12] = unhex(&sealed.nonce)

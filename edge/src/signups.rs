@@ -167,12 +167,8 @@ fn seal_record(
         contact_time: valid.contact_time,
         health_consent: valid.consents.health,
     };
-    let plaintext =
-        serde_json::to_vec(&personal).map_err(|error| ApiError::Storage(error.to_string()))?;
-    let mut nonce = [0; 12];
-    nonce.copy_from_slice(&ctx.entropy[16..28]);
-    let sealed =
-        crypto::seal(personal_data_key, nonce, key, &plaintext).map_err(ApiError::Storage)?;
+    let sealed = crypto::seal_json(personal_data_key, &ctx.entropy, key, &personal)
+        .map_err(ApiError::Storage)?;
     Ok(SignupRecord {
         reference: reference.to_string(),
         association: valid.association,

@@ -6,6 +6,7 @@
 
 use std::any::Any;
 
+use guanai_core::Lang;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
@@ -43,6 +44,20 @@ impl Attributes {
             .find(|(known, _)| *known == name)
             .map(|(_, signal)| *signal)
             .unwrap_or_else(|| RwSignal::new(None))
+    }
+
+    /// The `api` attribute (falling back to `default_api`, where `guanai.js` came from) and the
+    /// `lang` attribute (zh-CN unless English is asked for), as every widget reads them.
+    pub fn api_and_lang(&self, default_api: String) -> (Signal<String>, Signal<Lang>) {
+        let (api, lang) = (self.get("api"), self.get("lang"));
+        (
+            Signal::derive(move || {
+                api.get()
+                    .filter(|api| !api.trim().is_empty())
+                    .unwrap_or_else(|| default_api.clone())
+            }),
+            Signal::derive(move || Lang::from_attribute(lang.get().as_deref())),
+        )
     }
 
     /// Applies an attribute change. Ignored for unobserved names and after unmount.

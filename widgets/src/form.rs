@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use guanai_core::challenge;
 use guanai_core::i18n::ErrorBody;
-use guanai_core::i18n::{FormUi, fill};
+use guanai_core::i18n::{ErrorCode, FormUi, fill};
 use guanai_core::validate::FieldError;
 use guanai_core::{Lang, Text};
 use leptos::prelude::*;
@@ -16,6 +16,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::prelude::*;
 
 use crate::api::endpoint;
+use crate::element::Host;
 
 /// Which fields have been left (blurred) and whether every error should show (after a submit
 /// attempt); server-side errors from the last answer, until the field is edited.
@@ -404,5 +405,139 @@ pub fn Status(
                 }>{move || FormUi::RetryNow.get(lang.get())}</button>
             </Show>
         </div>
+    }
+}
+
+/// Where a form goes and what it announces once acknowledged.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub api: String,
+    /// `/v1/signups` or `/v1/partner-applications`.
+    pub path: &'static str,
+    /// localStorage key of the form's draft, cleared once acknowledged.
+    pub draft_key: &'static str,
+    /// `guanai:signup` or `guanai:apply`.
+    pub event: &'static str,
+    pub host: Host,
+}
+
+/// The submission state of one form: what both public forms share beyond their fields.
+#[derive(Debug, Clone, Copy)]
+pub struct FormSession {
+    pub display: ErrorDisplay,
+    pub phase: RwSignal<Phase>,
+    /// `(reference, already_registered)` once the server has acknowledged the form.
+    pub acknowledged: RwSignal<Option<(String, bool)>>,
+    /// A refusal without field errors (rate limit, bot screen), shown in the status line.
+    pub refusal: RwSignal<Option<Text>>,
+    /// The honeypot field's content.
+    pub honeypot: RwSignal<String>,
+    pub form_ref: NodeRef<leptos::html::Form>,
+    /// The key of the current attempt: kept across retries, dropped after a refusal.
+    attempt_key: RwSignal<Option<String>>,
+    /// When the form appeared (`Date.now()`).
+    shown_at: f64,
+}
+
+impl FormSession {
+    pub fn new() -> FormSession {
+        FormSession {
+            display: ErrorDisplay::new(),
+            phase: RwSignal::new(Phase::Editing),
+            acknowledged: RwSignal::new(None),
+            refusal: RwSignal::new(None),
+            honeypot: RwSignal::new(String::new()),
+            form_ref: NodeRef::new(),
+            attempt_key: RwSignal::new(None),
+            shown_at: js_sys::Date::now(),
+        }
+    }
+
+    /// Whether a submission is under way (tracked: for `aria-disabled`).
+    pub fn busy(&self) -> bool {
+        matches!(
+            self.phase.get(),
+            Phase::Verifying | Phase::Sending | Phase::Waiting { .. }
+        )
+    }
+
+    /// Focuses the first invalid field once the error messages have rendered.
+    pub fn focus_first_invalid(&self) {
+        let form_ref = self.form_ref;
+        leptos::task::spawn_local(async move {
+            leptos::task::tick().await;
+            if let Some(form) = form_ref.get_untracked() {
+                focus_first_invalid(&form);
+            }
+        })
+    }
+
+    /// The submit button was pressed: shows every error if the form is not `valid`, otherwise
+    /// sends `form` until the server answers, and records the answer.
+    pub fn submit(&self, valid: bool, form: serde_json::Value, target: Target, wake: Wake) {
+        if self.phase.with_untracked(|phase| {
+            matches!(
+                phase,
+                Phase::Verifying | Phase::Sending | Phase::Waiting { .. }
+            )
+        }) {
+            return;
+        }
+        self.display.show_all.set(true);
+        self.refusal.set(None);
+        if !valid {
+            self.focus_first_invalid();
+            return;
+        }
+        let key = self
+            .attempt_key
+            .get_untracked()
+            .unwrap_or_else(new_idempotency_key);
+        self.attempt_key.set(Some(key.clone()));
+        let session = *self;
+        let submission = Submission {
+            api: target.api,
+            path: target.path,
+            idempotency_key: key,
+            form,
+            honeypot: self.honeypot.get_untracked(),
+            shown_at: self.shown_at,
+        };
+        leptos::task::spawn_local(async move {
+            match submit_until_answered(submission, session.phase, wake).await {
+                Answer::Accepted(body) => {
+                    let reference = body["reference"].as_str().unwrap_or_default().to_string();
+                    Draft::new(target.draft_key).clear();
+                    target
+                        .host
+                        .dispatch(target.event, &[("reference", &reference)]);
+                    session.acknowledged.set(Some((reference, false)));
+                }
+                Answer::Refused { body, .. }
+                    if body.error.code == ErrorCode::AlreadyRegistered.code() =>
+                {
+                    Draft::new(target.draft_key).clear();
+                    session
+                        .acknowledged
+                        .set(Some((body.error.reference.unwrap_or_default(), true)));
+                }
+                Answer::Refused { body, .. } => {
+                    session.attempt_key.set(None);
+                    session.phase.set(Phase::Editing);
+                    if body.error.fields.is_empty() {
+                        session.refusal.set(Some(body.error.message));
+                    } else {
+                        session.display.server.set(body.error.fields);
+                        session.focus_first_invalid();
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl Default for FormSession {
+    fn default() -> Self {
+        FormSession::new()
     }
 }

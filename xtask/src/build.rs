@@ -37,29 +37,7 @@ pub struct Outputs {
 
 /// `cargo xtask build`.
 pub fn command() -> Result {
-    let tools = ensure_build_tools()?;
-    crate::tools::ensure_chromium()?;
-    println!("\nproof of work as the sign-up forms solve it, in headless Chromium:");
-    run(Command::new("cargo")
-        .args([
-            "bench",
-            "--package",
-            "guanai-widgets",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--bench",
-            "proof_of_work",
-        ])
-        .current_dir(root())
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            tools
-                .wasm_bindgen
-                .with_file_name("wasm-bindgen-test-runner"),
-        )
-        .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
-    let outputs = all(&tools)?;
+    let outputs = all(&ensure_build_tools()?)?;
     print_sizes(&outputs);
     Ok(())
 }

@@ -70,15 +70,7 @@ impl Presets {
 #[wasm_bindgen]
 pub fn mount_benefit_finder(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
-        let api_attribute = attributes.get("api");
-        let api = Signal::derive(move || {
-            api_attribute
-                .get()
-                .filter(|api| !api.trim().is_empty())
-                .unwrap_or_else(|| default_api.clone())
-        });
-        let lang_attribute = attributes.get("lang");
-        let lang = Signal::derive(move || Lang::from_attribute(lang_attribute.get().as_deref()));
+        let (api, lang) = attributes.api_and_lang(default_api);
         let presets = Presets::from_attributes(&attributes);
         view! { <BenefitFinder api lang presets host /> }
     })

@@ -5,16 +5,14 @@
 use guanai_core::application::{self, MAX_OFFERS, OfferedBenefit, PartnerApplication};
 use guanai_core::consent::{self, ApplicationConsents, NOTICE_VERSION};
 use guanai_core::i18n::{FormUi, fill};
-use guanai_core::{Lang, ServiceArea, Text, regions};
+use guanai_core::{Lang, ServiceArea, regions};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::element::{self, Host, Widget};
 use crate::form::{
-    Answer, Draft, ErrorDisplay, ErrorSummary, FieldError, Phase, Status, Submission, Wake,
-    bool_attr, focus_first_invalid, new_idempotency_key, submit_until_answered,
+    Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target, Wake, bool_attr,
 };
 
 /// Attributes of `<guanai-partner-apply>` that take effect when changed after mount.
@@ -27,15 +25,7 @@ pub const DRAFT_KEY: &str = "guanai:partner-apply-draft";
 #[wasm_bindgen]
 pub fn mount_partner_apply(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
-        let api_attribute = attributes.get("api");
-        let api = Signal::derive(move || {
-            api_attribute
-                .get()
-                .filter(|api| !api.trim().is_empty())
-                .unwrap_or_else(|| default_api.clone())
-        });
-        let lang_attribute = attributes.get("lang");
-        let lang = Signal::derive(move || Lang::from_attribute(lang_attribute.get().as_deref()));
+        let (api, lang) = attributes.api_and_lang(default_api);
         view! { <PartnerApplyView api lang host /> }
     })
 }
@@ -64,21 +54,23 @@ pub fn PartnerApplyView(
         initial.offers.push(OfferedBenefit::default());
     }
     let form = RwSignal::new(initial);
-    let display = ErrorDisplay::new();
+    let session = FormSession::new();
+    let display = session.display;
     let errors =
         Memo::new(move |_| form.with(|f| application::validate(f).err().unwrap_or_default()));
     let error_for = move |field: String| {
         Signal::derive(move || errors.with(|all| display.message(all, &field, lang.get())))
     };
 
-    let phase = RwSignal::new(Phase::Editing);
-    let attempt_key = RwSignal::new(None::<String>);
-    let acknowledged = RwSignal::new(None::<String>);
-    let refusal = RwSignal::new(None::<Text>);
-    let honeypot = RwSignal::new(String::new());
-    let mounted_at = js_sys::Date::now();
+    let FormSession {
+        phase,
+        acknowledged,
+        refusal,
+        honeypot,
+        form_ref,
+        ..
+    } = session;
     let wake = Wake::new();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
 
     Effect::new(move |_| {
         let current = form.get();
@@ -89,68 +81,23 @@ pub fn PartnerApplyView(
             });
         }
     });
-    let focus_invalid = move || {
-        spawn_local(async move {
-            leptos::task::tick().await;
-            if let Some(form) = form_ref.get_untracked() {
-                focus_first_invalid(&form);
-            }
-        })
-    };
     let wake_for_submit = wake.clone();
     let on_submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        if matches!(
-            phase.get_untracked(),
-            Phase::Verifying | Phase::Sending | Phase::Waiting { .. }
-        ) {
-            return;
-        }
-        display.show_all.set(true);
-        refusal.set(None);
-        if !errors.with_untracked(Vec::is_empty) {
-            focus_invalid();
-            return;
-        }
-        let key = attempt_key
-            .get_untracked()
-            .unwrap_or_else(new_idempotency_key);
-        attempt_key.set(Some(key.clone()));
+        let target = Target {
+            api: api.get_untracked(),
+            path: "/v1/partner-applications",
+            draft_key: DRAFT_KEY,
+            event: "guanai:apply",
+            host: host.clone(),
+        };
         let body = serde_json::to_value(form.get_untracked()).unwrap_or_default();
-        let (api, host, wake) = (api.get_untracked(), host.clone(), wake_for_submit.clone());
-        spawn_local(async move {
-            match submit_until_answered(
-                Submission {
-                    api,
-                    path: "/v1/partner-applications",
-                    idempotency_key: key,
-                    form: body,
-                    honeypot: honeypot.get_untracked(),
-                    shown_at: mounted_at,
-                },
-                phase,
-                wake,
-            )
-            .await
-            {
-                Answer::Accepted(body) => {
-                    let reference = body["reference"].as_str().unwrap_or_default().to_string();
-                    Draft::new(DRAFT_KEY).clear();
-                    host.dispatch("guanai:apply", &[("reference", &reference)]);
-                    acknowledged.set(Some(reference));
-                }
-                Answer::Refused { body, .. } => {
-                    attempt_key.set(None);
-                    phase.set(Phase::Editing);
-                    if body.error.fields.is_empty() {
-                        refusal.set(Some(body.error.message));
-                    } else {
-                        display.server.set(body.error.fields);
-                        focus_invalid();
-                    }
-                }
-            }
-        });
+        session.submit(
+            errors.with_untracked(Vec::is_empty),
+            body,
+            target,
+            wake_for_submit.clone(),
+        );
     };
 
     let text_input = move |field: &'static str,
@@ -204,7 +151,7 @@ pub fn PartnerApplyView(
         <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="apply-title">
             <h2 id="apply-title">{move || FormUi::ApplyTitle.get(lang.get())}</h2>
             {move || match acknowledged.get() {
-                Some(reference) => view! {
+                Some((reference, _)) => view! {
                     <div class="success" role="status">
                         <p>{move || FormUi::ApplySuccess.get(lang.get())}</p>
                         <p class="reference">{reference}</p>
@@ -273,7 +220,7 @@ pub fn PartnerApplyView(
                         {consent("consents.cross_border", FormUi::ConsentCrossBorder, |c| c.cross_border, |c, v| c.cross_border = v)}
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
-                            aria-disabled=move || bool_attr(matches!(phase.get(), Phase::Verifying | Phase::Sending | Phase::Waiting { .. }))>
+                            aria-disabled=move || bool_attr(session.busy())>
                             {move || FormUi::SubmitApplication.get(lang.get())}
                         </button>
                     </form>

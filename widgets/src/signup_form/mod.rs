@@ -6,19 +6,17 @@
 //! sending survives flaky networks (same Idempotency-Key on every retry, backoff while offline).
 
 use guanai_core::consent::{self, NOTICE_VERSION, SignupConsents};
-use guanai_core::i18n::{ErrorCode, FormUi, fill};
+use guanai_core::i18n::{FormUi, fill};
 use guanai_core::signup::{self, ContactTime, SignupForm};
 use guanai_core::{Association, Lang, QualificationLevel, ServiceArea, Text, regions};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::api::fetch_catalogue;
 use crate::element::{self, Host, Widget};
 use crate::form::{
-    Answer, Draft, ErrorDisplay, ErrorSummary, FieldError, Phase, Status, Submission, Wake,
-    bool_attr, focus_first_invalid, new_idempotency_key, submit_until_answered,
+    Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target, Wake, bool_attr,
 };
 
 /// Attributes of `<guanai-signup-form>` that take effect when changed after mount.
@@ -31,15 +29,7 @@ pub const DRAFT_KEY: &str = "guanai:signup-draft";
 #[wasm_bindgen]
 pub fn mount_signup_form(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
-        let api_attribute = attributes.get("api");
-        let api = Signal::derive(move || {
-            api_attribute
-                .get()
-                .filter(|api| !api.trim().is_empty())
-                .unwrap_or_else(|| default_api.clone())
-        });
-        let lang_attribute = attributes.get("lang");
-        let lang = Signal::derive(move || Lang::from_attribute(lang_attribute.get().as_deref()));
+        let (api, lang) = attributes.api_and_lang(default_api);
         let association_attribute = attributes.get("association");
         let association = Signal::derive(move || {
             association_attribute
@@ -99,7 +89,8 @@ pub fn SignupFormView(
                 .collect::<Vec<(String, Text)>>()
         })
     });
-    let display = ErrorDisplay::new();
+    let session = FormSession::new();
+    let display = session.display;
     let errors = Memo::new(move |_| {
         let known = partners.get().unwrap_or_default();
         form.with(|f| {
@@ -112,14 +103,15 @@ pub fn SignupFormView(
         Signal::derive(move || errors.with(|all| display.message(all, field, lang.get())))
     };
 
-    let phase = RwSignal::new(Phase::Editing);
-    let attempt_key = RwSignal::new(None::<String>);
-    let acknowledged = RwSignal::new(None::<(String, bool)>);
-    let refusal = RwSignal::new(None::<Text>);
-    let honeypot = RwSignal::new(String::new());
-    let mounted_at = js_sys::Date::now();
+    let FormSession {
+        phase,
+        acknowledged,
+        refusal,
+        honeypot,
+        form_ref,
+        ..
+    } = session;
     let wake = Wake::new();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
 
     Effect::new(move |_| {
         let current = form.get();
@@ -131,74 +123,23 @@ pub fn SignupFormView(
         }
     });
 
-    let focus_invalid = move || {
-        spawn_local(async move {
-            leptos::task::tick().await;
-            if let Some(form) = form_ref.get_untracked() {
-                focus_first_invalid(&form);
-            }
-        })
-    };
     let wake_for_submit = wake.clone();
     let on_submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        if matches!(
-            phase.get_untracked(),
-            Phase::Verifying | Phase::Sending | Phase::Waiting { .. }
-        ) {
-            return;
-        }
-        display.show_all.set(true);
-        refusal.set(None);
-        if !errors.with_untracked(Vec::is_empty) {
-            focus_invalid();
-            return;
-        }
-        let key = attempt_key
-            .get_untracked()
-            .unwrap_or_else(new_idempotency_key);
-        attempt_key.set(Some(key.clone()));
+        let target = Target {
+            api: api.get_untracked(),
+            path: "/v1/signups",
+            draft_key: DRAFT_KEY,
+            event: "guanai:signup",
+            host: host.clone(),
+        };
         let body = serde_json::to_value(form.get_untracked()).unwrap_or_default();
-        let (api, host, wake) = (api.get_untracked(), host.clone(), wake_for_submit.clone());
-        spawn_local(async move {
-            let answer = submit_until_answered(
-                Submission {
-                    api,
-                    path: "/v1/signups",
-                    idempotency_key: key,
-                    form: body,
-                    honeypot: honeypot.get_untracked(),
-                    shown_at: mounted_at,
-                },
-                phase,
-                wake,
-            )
-            .await;
-            match answer {
-                Answer::Accepted(body) => {
-                    let reference = body["reference"].as_str().unwrap_or_default().to_string();
-                    Draft::new(DRAFT_KEY).clear();
-                    host.dispatch("guanai:signup", &[("reference", &reference)]);
-                    acknowledged.set(Some((reference, false)));
-                }
-                Answer::Refused { body, .. }
-                    if body.error.code == ErrorCode::AlreadyRegistered.code() =>
-                {
-                    Draft::new(DRAFT_KEY).clear();
-                    acknowledged.set(Some((body.error.reference.unwrap_or_default(), true)));
-                }
-                Answer::Refused { body, .. } => {
-                    attempt_key.set(None);
-                    phase.set(Phase::Editing);
-                    if body.error.fields.is_empty() {
-                        refusal.set(Some(body.error.message));
-                    } else {
-                        display.server.set(body.error.fields);
-                        focus_invalid();
-                    }
-                }
-            }
-        });
+        session.submit(
+            errors.with_untracked(Vec::is_empty),
+            body,
+            target,
+            wake_for_submit.clone(),
+        );
     };
 
     let text_input = move |field: &'static str,
@@ -277,7 +218,7 @@ pub fn SignupFormView(
                         <Consents form display lang partners error_for />
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
-                            aria-disabled=move || bool_attr(matches!(phase.get(), Phase::Verifying | Phase::Sending | Phase::Waiting { .. }))>
+                            aria-disabled=move || bool_attr(session.busy())>
                             {move || FormUi::Submit.get(lang.get())}
                         </button>
                     </form>
