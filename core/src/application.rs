@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::ServiceArea;
-use crate::consent::{ApplicationConsents, NOTICE_VERSION};
+use crate::consent::{self, ApplicationConsents};
 use crate::signup::{has_control, mobile_error, person_name};
 use crate::validate::FieldError;
 use crate::{credit_code, mobile, regions};
@@ -152,29 +152,13 @@ pub fn validate(application: &PartnerApplication) -> Result<PartnerApplication, 
             "The message is too long or has invalid characters (2000 at most).",
         ));
     }
-    if application.consents.notice_version != NOTICE_VERSION {
-        errors.push(FieldError::new(
-            "consents.privacy",
-            "notice_outdated",
-            "隐私告知已更新，请阅读后重新勾选同意。",
-            "The privacy notice has changed; please read it and agree again.",
-        ));
-    } else if !application.consents.privacy {
-        errors.push(FieldError::new(
-            "consents.privacy",
-            "consent_required",
-            "请阅读并同意隐私告知。",
-            "Please read and agree to the privacy notice.",
-        ));
-    }
-    if !application.consents.cross_border {
-        errors.push(FieldError::new(
-            "consents.cross_border",
-            "consent_required",
-            "本服务的数据可能存储在境外，需要您单独同意。",
-            "Your data may be stored outside mainland China; we need your separate consent.",
-        ));
-    }
+    let consents = &application.consents;
+    consent::check_required(
+        &consents.notice_version,
+        consents.privacy,
+        consents.cross_border,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -229,7 +213,7 @@ mod tests {
             }],
             message: "".into(),
             consents: ApplicationConsents {
-                notice_version: NOTICE_VERSION.into(),
+                notice_version: consent::NOTICE_VERSION.into(),
                 privacy: true,
                 cross_border: true,
             },

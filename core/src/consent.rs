@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Text;
+use crate::validate::FieldError;
 
 /// Version of [`NOTICE`]; bump it with every change of the text.
 pub const NOTICE_VERSION: &str = "2026-11-30";
@@ -77,6 +78,39 @@ pub struct ApplicationConsents {
     pub privacy: bool,
     /// Separate consent to storage outside the mainland (required).
     pub cross_border: bool,
+}
+
+/// The consents every form needs: agreement to the current notice, and the separate consent to
+/// storage outside the mainland. Appends their field errors to `errors`.
+pub fn check_required(
+    notice_version: &str,
+    privacy: bool,
+    cross_border: bool,
+    errors: &mut Vec<FieldError>,
+) {
+    if notice_version != NOTICE_VERSION {
+        errors.push(FieldError::new(
+            "consents.privacy",
+            "notice_outdated",
+            "隐私告知已更新，请阅读后重新勾选同意。",
+            "The privacy notice has changed; please read it and agree again.",
+        ));
+    } else if !privacy {
+        errors.push(FieldError::new(
+            "consents.privacy",
+            "consent_required",
+            "请阅读并同意隐私告知。",
+            "Please read and agree to the privacy notice.",
+        ));
+    }
+    if !cross_border {
+        errors.push(FieldError::new(
+            "consents.cross_border",
+            "consent_required",
+            "本服务的数据可能存储在境外，需要您单独同意。",
+            "Your data may be stored outside mainland China; we need your separate consent.",
+        ));
+    }
 }
 
 #[cfg(test)]

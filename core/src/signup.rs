@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{Association, QualificationLevel, ServiceArea};
-use crate::consent::{NOTICE_VERSION, SignupConsents};
+use crate::consent::{self, SignupConsents};
 use crate::mobile;
 use crate::model::Text;
 use crate::regions::{self, RegionLevel};
@@ -193,29 +193,13 @@ pub fn validate(
     let mut interests = form.interests.clone();
     interests.sort();
     interests.dedup();
-    if form.consents.notice_version != NOTICE_VERSION {
-        errors.push(FieldError::new(
-            "consents.privacy",
-            "notice_outdated",
-            "隐私告知已更新，请阅读后重新勾选同意。",
-            "The privacy notice has changed; please read it and agree again.",
-        ));
-    } else if !form.consents.privacy {
-        errors.push(FieldError::new(
-            "consents.privacy",
-            "consent_required",
-            "请阅读并同意隐私告知。",
-            "Please read and agree to the privacy notice.",
-        ));
-    }
-    if !form.consents.cross_border {
-        errors.push(FieldError::new(
-            "consents.cross_border",
-            "consent_required",
-            "本服务的数据可能存储在境外，需要您单独同意才能登记。",
-            "Your data may be stored outside mainland China; we need your separate consent to register you.",
-        ));
-    }
+    let consents = &form.consents;
+    consent::check_required(
+        &consents.notice_version,
+        consents.privacy,
+        consents.cross_border,
+        &mut errors,
+    );
     if interests.contains(&ServiceArea::Health) && !form.consents.health {
         errors.push(FieldError::new(
             "consents.health",
@@ -336,7 +320,7 @@ mod tests {
             ],
             contact_time: Some(ContactTime::Evening),
             consents: SignupConsents {
-                notice_version: NOTICE_VERSION.into(),
+                notice_version: consent::NOTICE_VERSION.into(),
                 privacy: true,
                 cross_border: true,
                 health: true,

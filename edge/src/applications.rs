@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::forms::{self, Admission};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
-use crate::store::{Kv, PutOptions};
+use crate::store::Kv;
 
 /// The contact person's details, sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,19 +74,7 @@ pub async fn create(
             .map_err(ApiError::Storage)?,
     };
     let metadata = serde_json::json!({"status": record.status, "created_at_ms": record.created_at_ms, "company": record.company});
-    let value =
-        serde_json::to_string(&record).map_err(|error| ApiError::Storage(error.to_string()))?;
-    ctx.kv
-        .put(
-            &key,
-            &value,
-            PutOptions {
-                metadata: Some(metadata),
-                expiration_ttl: None,
-            },
-        )
-        .await
-        .map_err(ApiError::storage)?;
+    forms::store_record(ctx.kv, &key, &record, metadata).await?;
     let body = serde_json::json!({"reference": reference, "status": "received"});
     forms::remember(
         ctx,

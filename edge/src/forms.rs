@@ -158,6 +158,25 @@ async fn spend_challenge(
         .map_err(ApiError::storage)
 }
 
+/// Stores a form's record as JSON under its own key, with the facets the admin lists by as
+/// metadata.
+pub async fn store_record(
+    kv: &impl Kv,
+    key: &str,
+    record: &impl Serialize,
+    metadata: serde_json::Value,
+) -> Result<(), ApiError> {
+    let value =
+        serde_json::to_string(record).map_err(|error| ApiError::Storage(error.to_string()))?;
+    let options = PutOptions {
+        metadata: Some(metadata),
+        expiration_ttl: None,
+    };
+    kv.put(key, &value, options)
+        .await
+        .map_err(ApiError::storage)
+}
+
 /// Records `response` as the answer for this submission's key and returns it.
 pub async fn remember(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,

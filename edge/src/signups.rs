@@ -117,21 +117,9 @@ pub async fn create(
     let metadata = serde_json::json!({
         "region": record.region, "level": record.level, "status": record.status, "created_at_ms": record.created_at_ms,
     });
-    let value =
-        serde_json::to_string(&record).map_err(|error| ApiError::Storage(error.to_string()))?;
     // Record first, then the index: a crash in between leaves a findable record, never an index
     // entry pointing nowhere.
-    ctx.kv
-        .put(
-            &key,
-            &value,
-            PutOptions {
-                metadata: Some(metadata),
-                expiration_ttl: None,
-            },
-        )
-        .await
-        .map_err(ApiError::storage)?;
+    forms::store_record(ctx.kv, &key, &record, metadata).await?;
     let index = serde_json::to_string(&MobileIndex {
         reference: reference.clone(),
         association: valid.association,
