@@ -10,20 +10,26 @@
 //! - [`model`]: partners, benefits and the published catalogue.
 //! - [`validate`]: the one rule-set that checks a catalogue (and later, forms).
 //! - [`search`]: substring search and filtering over a catalogue.
+//! - [`geo`], [`cluster`], [`places`], [`boundaries`]: the partner map's projection, GCJ-02
+//!   offset, distances, pin clustering, location filtering and the offline base map outlines.
 //! - [`time`]: "today" as the programme sees it (Asia/Shanghai).
 //! - [`i18n`]: every user-facing string, in zh-CN and en.
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
 
 pub mod application;
+pub mod boundaries;
 pub mod challenge;
+pub mod cluster;
 pub mod codes;
 pub mod consent;
 pub mod credit_code;
 pub mod demo;
 pub mod digest;
+pub mod geo;
 pub mod i18n;
 pub mod mobile;
 pub mod model;
+pub mod places;
 pub mod regions;
 pub mod search;
 pub mod signup;
