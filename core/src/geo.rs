@@ -191,6 +191,154 @@ impl WorldBounds {
     }
 }
 
+/// What the map shows: a centre, a zoom, and the size of the map on screen in CSS pixels.
+/// Screen coordinates are pixels from the map's top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub center: WorldPoint,
+    pub zoom: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// One slippy-map tile and where it goes on screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TilePlacement {
+    pub z: u8,
+    pub x: u32,
+    pub y: u32,
+    /// Screen position of the tile's top-left corner and its size, in CSS pixels.
+    pub left: f64,
+    pub top: f64,
+    pub size: f64,
+}
+
+impl Viewport {
+    /// Zoomed out enough to see all of Hebei on a phone.
+    pub const MIN_ZOOM: f64 = 5.0;
+    /// Street level; the tile providers stop here.
+    pub const MAX_ZOOM: f64 = 18.0;
+
+    /// The view that shows `bounds` with `padding` pixels around, zoom capped at `max_zoom`.
+    pub fn fit(
+        bounds: WorldBounds,
+        width: f64,
+        height: f64,
+        padding: f64,
+        max_zoom: f64,
+    ) -> Viewport {
+        Viewport {
+            center: bounds.center(),
+            zoom: bounds
+                .fit_zoom(width, height, padding)
+                .clamp(Self::MIN_ZOOM, max_zoom.min(Self::MAX_ZOOM)),
+            width,
+            height,
+        }
+    }
+
+    /// Pixels per world unit.
+    pub fn scale(&self) -> f64 {
+        world_scale(self.zoom)
+    }
+
+    /// Where `point` appears on screen.
+    pub fn to_screen(&self, point: WorldPoint) -> (f64, f64) {
+        let scale = self.scale();
+        (
+            (point.x - self.center.x) * scale + self.width / 2.0,
+            (point.y - self.center.y) * scale + self.height / 2.0,
+        )
+    }
+
+    /// The world point under the screen position `(x, y)`.
+    pub fn to_world(&self, x: f64, y: f64) -> WorldPoint {
+        let scale = self.scale();
+        WorldPoint {
+            x: self.center.x + (x - self.width / 2.0) / scale,
+            y: self.center.y + (y - self.height / 2.0) / scale,
+        }
+    }
+
+    /// The view after dragging the map by `(dx, dy)` pixels (content follows the pointer).
+    pub fn panned(&self, dx: f64, dy: f64) -> Viewport {
+        let scale = self.scale();
+        Viewport {
+            center: WorldPoint {
+                x: self.center.x - dx / scale,
+                y: self.center.y - dy / scale,
+            },
+            ..*self
+        }
+    }
+
+    /// The view at `zoom` (clamped) keeping the world point under screen `(x, y)` in place, as
+    /// wheel and pinch zoom do.
+    pub fn zoomed_at(&self, zoom: f64, x: f64, y: f64) -> Viewport {
+        let zoom = zoom.clamp(Self::MIN_ZOOM, Self::MAX_ZOOM);
+        let anchor = self.to_world(x, y);
+        let scale = world_scale(zoom);
+        Viewport {
+            center: WorldPoint {
+                x: anchor.x - (x - self.width / 2.0) / scale,
+                y: anchor.y - (y - self.height / 2.0) / scale,
+            },
+            zoom,
+            ..*self
+        }
+    }
+
+    /// The view with its centre kept inside `bounds`, so the map cannot be lost off-screen.
+    pub fn kept_within(&self, bounds: WorldBounds) -> Viewport {
+        Viewport {
+            center: WorldPoint {
+                x: self.center.x.clamp(bounds.min.x, bounds.max.x),
+                y: self.center.y.clamp(bounds.min.y, bounds.max.y),
+            },
+            ..*self
+        }
+    }
+
+    /// Whether screen `(x, y)` is on the map or within `margin` pixels of it.
+    pub fn shows(&self, (x, y): (f64, f64), margin: f64) -> bool {
+        x >= -margin && y >= -margin && x <= self.width + margin && y <= self.height + margin
+    }
+
+    /// The tiles covering the view at the integer zoom nearest to ours, each with its place.
+    pub fn tiles(&self) -> Vec<TilePlacement> {
+        let z = self.zoom.round().clamp(0.0, Self::MAX_ZOOM) as u8;
+        let tiles_per_side = f64::from(1u32 << z);
+        let size = self.scale() / tiles_per_side;
+        let top_left = self.to_world(0.0, 0.0);
+        let bottom_right = self.to_world(self.width, self.height);
+        let range = |from: f64, to: f64| {
+            let first = (from * tiles_per_side).floor().max(0.0) as u32;
+            let last = ((to * tiles_per_side).floor())
+                .min(tiles_per_side - 1.0)
+                .max(0.0) as u32;
+            first..=last
+        };
+        let mut tiles = Vec::new();
+        for y in range(top_left.y, bottom_right.y) {
+            for x in range(top_left.x, bottom_right.x) {
+                let (left, top) = self.to_screen(WorldPoint {
+                    x: f64::from(x) / tiles_per_side,
+                    y: f64::from(y) / tiles_per_side,
+                });
+                tiles.push(TilePlacement {
+                    z,
+                    x,
+                    y,
+                    left,
+                    top,
+                    size,
+                });
+            }
+        }
+        tiles
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +454,70 @@ mod tests {
         assert!(w <= 560.0 + 1e-6 && h <= 360.0 + 1e-6);
         assert!((w - 560.0).abs() < 1e-6 || (h - 360.0).abs() < 1e-6);
         assert_eq!(WorldBounds::around(std::iter::empty()), None);
+    }
+
+    fn view() -> Viewport {
+        Viewport {
+            center: project(LatLon::new(39.9075, 116.3972)),
+            zoom: 10.0,
+            width: 400.0,
+            height: 300.0,
+        }
+    }
+
+    #[test]
+    fn viewport_maps_screen_and_world_both_ways() {
+        let v = view();
+        let (x, y) = v.to_screen(v.center);
+        assert!((x - 200.0).abs() < 1e-9 && (y - 150.0).abs() < 1e-9);
+        let w = v.to_world(13.0, 271.0);
+        let (x, y) = v.to_screen(w);
+        assert!((x - 13.0).abs() < 1e-6 && (y - 271.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn panning_moves_content_with_the_pointer() {
+        let v = view();
+        let point = v.to_world(100.0, 100.0);
+        let moved = v.panned(30.0, -20.0);
+        let (x, y) = moved.to_screen(point);
+        assert!((x - 130.0).abs() < 1e-6 && (y - 80.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_and_clamps() {
+        let v = view();
+        let under = v.to_world(50.0, 60.0);
+        let zoomed = v.zoomed_at(12.5, 50.0, 60.0);
+        let (x, y) = zoomed.to_screen(under);
+        assert!((x - 50.0).abs() < 1e-6 && (y - 60.0).abs() < 1e-6);
+        assert_eq!(v.zoomed_at(30.0, 0.0, 0.0).zoom, Viewport::MAX_ZOOM);
+        assert_eq!(v.zoomed_at(-3.0, 0.0, 0.0).zoom, Viewport::MIN_ZOOM);
+    }
+
+    #[test]
+    fn tiles_cover_the_view_exactly() {
+        let v = view();
+        let tiles = v.tiles();
+        assert!(
+            tiles
+                .iter()
+                .all(|t| t.z == 10 && (t.size - 256.0).abs() < 1e-9)
+        );
+        // Every screen corner is inside some tile, and no tile lies wholly off screen.
+        for (x, y) in [(0.0, 0.0), (399.9, 0.0), (0.0, 299.9), (399.9, 299.9)] {
+            assert!(tiles.iter().any(|t| {
+                x >= t.left && x < t.left + t.size && y >= t.top && y < t.top + t.size
+            }));
+        }
+        assert!(tiles.iter().all(|t| t.left < 400.0
+            && t.top < 300.0
+            && t.left + t.size > 0.0
+            && t.top + t.size > 0.0));
+        // Beijing at zoom 10 is in tile x 843, y 388.
+        assert!(tiles.iter().any(|t| (t.x, t.y) == (843, 388)));
+        // Half-way between zooms, tiles are drawn at the nearer zoom, scaled.
+        let between = Viewport { zoom: 10.4, ..v };
+        assert!(between.tiles().iter().all(|t| t.z == 10 && t.size > 256.0));
     }
 }

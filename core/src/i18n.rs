@@ -73,6 +73,42 @@ strings!(
 );
 
 strings!(
+    /// Labels and messages of the partner map.
+    MapUi {
+        MapName => ("爱心单位地图", "Caring partners map"),
+        MapLabel => ("地图：方向键移动，加号、减号缩放", "Map: arrow keys move, plus and minus zoom"),
+        ZoomIn => ("放大", "Zoom in"),
+        ZoomOut => ("缩小", "Zoom out"),
+        ResetView => ("显示全部", "Show all"),
+        NearMe => ("离我最近", "Near me"),
+        Locating => ("正在获取您的位置…", "Finding your location…"),
+        NearMeSorted => ("已按与您的距离排序。", "Sorted by distance from you."),
+        LocationDenied => ("无法获取位置：您拒绝了定位权限。可在浏览器设置中允许后重试，或按地区筛选。", "Location unavailable: permission was denied. Allow it in your browser settings and try again, or filter by region."),
+        LocationUnavailable => ("暂时无法确定您的位置，请稍后重试，或按地区筛选。", "Your location could not be determined. Try again later, or filter by region."),
+        LocationUnsupported => ("此浏览器不支持定位，请按地区筛选。", "This browser cannot share your location; please filter by region."),
+        YouAreHere => ("您的位置", "You are here"),
+        PlaceCount => ("共 {n} 个服务地点", "{n} locations"),
+        PlaceCountOne => ("共 1 个服务地点", "1 location"),
+        NoPlaces => ("没有符合条件的服务地点。试试减少筛选条件。", "No locations match. Try fewer filters."),
+        ListName => ("服务地点列表", "List of locations"),
+        ClusterLabel => ("{n} 个服务地点，按回车放大", "{n} locations; press Enter to zoom in"),
+        Selected => ("已选择：{name}", "Selected: {name}"),
+        Distance => ("距您 {d}", "{d} away"),
+        Address => ("地址", "Address"),
+        Benefits => ("提供的福利", "Benefits offered"),
+        NoBenefits => ("暂无正在提供的福利。", "No offers at the moment."),
+        SeeInFinder => ("在福利查询中查看", "Show in the benefit finder"),
+        Directions => ("路线", "Directions"),
+        AmapDirections => ("高德地图导航", "Directions in AMap"),
+        BaiduDirections => ("百度地图导航", "Directions in Baidu Maps"),
+        Coordinates => ("坐标（WGS-84）", "Coordinates (WGS-84)"),
+        CloseCard => ("关闭", "Close"),
+        BaseMapCredit => ("底图：Natural Earth（公有领域）", "Base map: Natural Earth (public domain)"),
+        TilesNeedKey => ("天地图需要 tiles-key 属性，已改用离线底图。", "Tianditu needs a tiles-key attribute; showing the offline base map."),
+    }
+);
+
+strings!(
     /// Labels and messages of the sign-up form and the partner application.
     FormUi {
         SignupTitle => ("加入京津冀社会工作者关爱计划", "Join the Jing-Jin-Ji Social Worker Care Plan"),
@@ -241,6 +277,18 @@ mod tests {
                     "{key:?} is empty in {lang:?}"
                 );
             }
+            for key in MapUi::ALL {
+                assert!(
+                    !key.get(lang).trim().is_empty(),
+                    "{key:?} is empty in {lang:?}"
+                );
+            }
+            for key in FormUi::ALL {
+                assert!(
+                    !key.get(lang).trim().is_empty(),
+                    "{key:?} is empty in {lang:?}"
+                );
+            }
             for key in ErrorCode::ALL {
                 assert!(
                     !key.get(lang).trim().is_empty(),
@@ -263,6 +311,13 @@ mod tests {
             names
         };
         for key in Ui::ALL {
+            assert_eq!(
+                placeholders(key.get(Lang::ZhCn)),
+                placeholders(key.get(Lang::En)),
+                "{key:?}"
+            );
+        }
+        for key in MapUi::ALL {
             assert_eq!(
                 placeholders(key.get(Lang::ZhCn)),
                 placeholders(key.get(Lang::En)),

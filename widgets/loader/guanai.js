@@ -18,9 +18,13 @@ const ELEMENTS = {
   "guanai-benefit-finder": "mount_benefit_finder",
   "guanai-signup-form": "mount_signup_form",
   "guanai-partner-apply": "mount_partner_apply",
+  "guanai-partner-map": "mount_partner_map",
 };
 
-const OBSERVED = ["api", "lang", "area", "region", "partner", "association"];
+const OBSERVED = [
+  "api", "lang", "area", "region", "partner", "association",
+  "tiles", "tiles-key", "tiles-crs", "tiles-attribution", "finder",
+];
 
 const LOAD_FAILED = "福利组件加载失败，请刷新页面重试。The widget could not be loaded; please reload the page.";
 

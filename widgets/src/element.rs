@@ -150,3 +150,8 @@ pub fn mount<V: IntoView + 'static>(
 pub fn bool_attr(value: bool) -> &'static str {
     if value { "true" } else { "false" }
 }
+
+/// The current instant, from the browser clock.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}

@@ -8,8 +8,11 @@
 pub mod api;
 pub mod benefit_finder;
 pub mod element;
+pub mod filters;
 pub mod form;
+pub mod loading;
 pub mod partner_apply;
+pub mod partner_map;
 pub mod signup_form;
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -22,6 +25,7 @@ pub fn stylesheet() -> String {
         include_str!("base.css"),
         include_str!("benefit_finder/finder.css"),
         include_str!("form.css"),
+        include_str!("partner_map/map.css"),
     ]
     .concat()
 }

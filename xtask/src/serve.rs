@@ -29,6 +29,7 @@ pub fn dev() -> Result {
     println!("  association:{base}/examples/association-site.html");
     println!("  sign-up:    {base}/examples/signup.html");
     println!("  partners:   {base}/examples/partner-apply.html");
+    println!("  map:        {base}/examples/map.html");
     println!("  API:        {base}/v1/catalog   {base}/v1/health");
     println!("  bundle:     {base}/guanai.js");
     println!("Stop with Ctrl-C.\n");

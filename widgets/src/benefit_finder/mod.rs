@@ -15,8 +15,9 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::api::{LoadedCatalogue, fetch_catalogue};
+use crate::api::LoadedCatalogue;
 use crate::element::{self, Attributes, Host, Widget};
+use crate::loading::WithCatalogue;
 pub use view::{FinderView, PAGE};
 
 /// Attributes of `<guanai-benefit-finder>` that take effect when changed after mount.
@@ -89,47 +90,12 @@ pub fn BenefitFinder(
     /// The custom element, for `guanai:ready` / `guanai:error` / `guanai:select`.
     host: Host,
 ) -> impl IntoView {
-    let catalogue = LocalResource::new(move || fetch_catalogue(api.get()));
-    let loading =
-        move || view! { <p class="state" role="status">{move || Ui::Loading.get(lang.get())}</p> };
     view! {
         <section class="guanai finder" lang=move || lang.get().tag() aria-label=move || Ui::FinderName.get(lang.get())>
-            <Transition fallback=loading>
-                {move || {
-                    let host = host.clone();
-                    Suspend::new(async move {
-                        match catalogue.await {
-                            Ok(loaded) => {
-                                host.dispatch("guanai:ready", &[]);
-                                view! { <FinderView loaded lang presets host /> }.into_any()
-                            }
-                            Err(error) => {
-                                host.dispatch("guanai:error", &[("code", error.code())]);
-                                view! { <LoadFailed lang retry=move || catalogue.refetch() /> }.into_any()
-                            }
-                        }
-                    })
-                }}
-            </Transition>
+            <WithCatalogue api lang host=host.clone() ready=move |loaded| {
+                view! { <FinderView loaded lang presets host=host.clone() /> }.into_any()
+            } />
         </section>
-    }
-}
-
-/// The error state: a plain explanation and a way to try again.
-#[component]
-fn LoadFailed(
-    /// Language of the message.
-    lang: Signal<Lang>,
-    /// Called when the person asks to try again.
-    retry: impl Fn() + 'static,
-) -> impl IntoView {
-    view! {
-        <div class="state" role="alert">
-            <p>{move || Ui::LoadError.get(lang.get())}</p>
-            <button type="button" class="button" on:click=move |_| retry()>
-                {move || Ui::Retry.get(lang.get())}
-            </button>
-        </div>
     }
 }
 

@@ -6,13 +6,14 @@
 
 use guanai_core::i18n::{Ui, fill};
 use guanai_core::search::Filter;
-use guanai_core::{Lang, QualificationLevel, ServiceArea, regions};
+use guanai_core::{Lang, QualificationLevel};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::card::BenefitCard;
 use super::{Loaded, Presets};
-use crate::element::{Host, bool_attr};
+use crate::element::{Host, now};
+use crate::filters::{AreaChips, RegionSelect};
 
 /// How many result cards are rendered at first, and added by each "show more".
 pub const PAGE: usize = 20;
@@ -109,9 +110,9 @@ pub fn FinderView(
             />
         </div>
         <div class="filters" part="filters">
-            <AreaChips areas lang />
+            <AreaChips areas lang id_prefix="finder" />
             <div class="selects">
-                <RegionSelect region lang />
+                <RegionSelect region lang id_prefix="finder" />
                 <LevelSelect level lang />
             </div>
             <div class="toggles">
@@ -156,109 +157,6 @@ pub fn FinderView(
     }
 }
 
-/// The 6+1 service areas as toggle chips; none pressed means all areas.
-#[component]
-fn AreaChips(
-    /// The selected areas.
-    areas: RwSignal<Vec<ServiceArea>>,
-    /// Language of the labels.
-    lang: Signal<Lang>,
-) -> impl IntoView {
-    let toggle = move |area: ServiceArea| {
-        areas.update(|selected| match selected.iter().position(|a| *a == area) {
-            Some(at) => {
-                selected.remove(at);
-            }
-            None => selected.push(area),
-        })
-    };
-    view! {
-        <div>
-            <span class="label" id="finder-areas-label">{move || Ui::AreasLabel.get(lang.get())}</span>
-            <div class="chips" role="group" aria-labelledby="finder-areas-label">
-                <button
-                    type="button"
-                    class="chip"
-                    aria-pressed=move || bool_attr(areas.with(Vec::is_empty))
-                    on:click=move |_| areas.set(Vec::new())
-                >
-                    {move || Ui::AllAreas.get(lang.get())}
-                </button>
-                {ServiceArea::ALL
-                    .iter()
-                    .map(|&area| {
-                        view! {
-                            <button
-                                type="button"
-                                class="chip"
-                                data-area=area.code()
-                                aria-pressed=move || bool_attr(areas.with(|selected| selected.contains(&area)))
-                                on:click=move |_| toggle(area)
-                            >
-                                {move || area.label().get(lang.get()).to_string()}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-        </div>
-    }
-}
-
-/// Province → district/city choice, as one native select with a group per province.
-#[component]
-fn RegionSelect(
-    /// The chosen GB/T 2260 code, if any.
-    region: RwSignal<Option<String>>,
-    /// Language of the labels.
-    lang: Signal<Lang>,
-) -> impl IntoView {
-    let option = move |code: &'static str, label: String| {
-        view! {
-            <option value=code prop:selected=move || region.with(|r| r.as_deref() == Some(code))>
-                {label}
-            </option>
-        }
-    };
-    let options = move || {
-        let lang = lang.get();
-        regions::provinces()
-            .map(|province| {
-                let whole = fill(
-                    Ui::WholeProvince.get(lang),
-                    &[("name", province.name().get(lang))],
-                );
-                let children = regions::children_of(province.code)
-                    .map(|child| option(child.code, child.name().get(lang).to_string()))
-                    .collect_view();
-                view! {
-                    <optgroup label=province.name().get(lang).to_string()>
-                        {option(province.code, whole)}
-                        {children}
-                    </optgroup>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <div>
-            <label for="finder-region">{move || Ui::RegionLabel.get(lang.get())}</label>
-            <select
-                id="finder-region"
-                on:change=move |event| {
-                    let code = event_target_value(&event);
-                    region.set(regions::find(&code).map(|r| r.code.to_string()));
-                }
-            >
-                <option value="" prop:selected=move || region.with(Option::is_none)>
-                    {move || Ui::AllRegions.get(lang.get())}
-                </option>
-                {options}
-            </select>
-        </div>
-    }
-}
-
 /// Qualification level filter: show only offers open to this level.
 #[component]
 fn LevelSelect(
@@ -287,9 +185,4 @@ fn LevelSelect(
             </select>
         </div>
     }
-}
-
-/// The current instant, from the browser clock.
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }

@@ -1,0 +1,306 @@
+//! The map widget over a loaded catalogue: filters, the map, the partner card and the list,
+//! all driven by one [`MapState`] so that a selection made in either place shows in both.
+
+use guanai_core::cluster::cluster;
+use guanai_core::geo::{
+    LatLon, Viewport, WorldBounds, WorldPoint, project, wgs84_to_gcj02, world_scale,
+};
+use guanai_core::i18n::{MapUi, Ui, fill};
+use guanai_core::places::{self, Place, PlaceFilter};
+use guanai_core::{Lang, boundaries};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::MapOptions;
+use super::canvas::{MapCanvas, PIN_RADIUS_PX, zoom_step};
+use super::card::PlaceCard;
+use super::list::PlaceList;
+use super::locate::{LocateError, current_position};
+use super::tiles::Datum;
+use crate::benefit_finder::{Loaded, Presets};
+use crate::element::{Host, now};
+use crate::filters::{AreaChips, RegionSelect};
+
+/// Where "near me" stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NearMe {
+    Off,
+    Locating,
+    Found(LatLon),
+    Failed(LocateError),
+}
+
+/// The map's shared state: what is shown, what is selected, and the view.
+#[derive(Debug, Clone, Copy)]
+pub struct MapState {
+    /// The locations passing the filters, in catalogue order.
+    pub places: Memo<Vec<Place>>,
+    /// Where each of `places` is drawn, in world units (GCJ-02-shifted on AMap/Tencent tiles).
+    pub points: Memo<Vec<WorldPoint>>,
+    /// The selected location, shown in the card and highlighted on the map and in the list.
+    pub selected: RwSignal<Option<Place>>,
+    pub viewport: RwSignal<Viewport>,
+    /// The view "show all" returns to: the filtered locations, or the three provinces.
+    pub home: Memo<WorldBounds>,
+    /// The map may not be dragged away from these bounds (the three provinces, with a margin).
+    pub limits: WorldBounds,
+    pub near: RwSignal<NearMe>,
+    pub datum: Memo<Datum>,
+}
+
+impl MapState {
+    /// Where `position` is drawn under the current tiles.
+    pub fn display_point(&self, position: LatLon) -> WorldPoint {
+        display_point(position, self.datum.get_untracked())
+    }
+
+    /// The view that shows the whole of `home` in the current map size.
+    pub fn home_view(&self) -> Viewport {
+        let current = self.viewport.get_untracked();
+        Viewport::fit(
+            self.home.get_untracked(),
+            current.width,
+            current.height,
+            32.0,
+            12.0,
+        )
+    }
+
+    /// Centres the map on `place`, zooming in until it stands alone rather than in a cluster.
+    pub fn reveal(&self, place: Place) {
+        let Some(index) = self
+            .places
+            .with_untracked(|all| all.iter().position(|p| *p == place))
+        else {
+            return;
+        };
+        let mut view = self.viewport.get_untracked();
+        self.points.with_untracked(|points| {
+            while view.zoom < Viewport::MAX_ZOOM {
+                let alone = cluster(points, world_scale(zoom_step(view.zoom)), PIN_RADIUS_PX)
+                    .iter()
+                    .any(|c| c.is_single() && c.key() == index);
+                if alone {
+                    break;
+                }
+                view.zoom = (view.zoom.floor() + 1.0).min(Viewport::MAX_ZOOM);
+            }
+            view.center = points[index];
+        });
+        self.viewport.set(view.kept_within(self.limits));
+    }
+}
+
+/// `position` in world units as drawn on tiles of `datum`.
+pub fn display_point(position: LatLon, datum: Datum) -> WorldPoint {
+    match datum {
+        Datum::Wgs84 => project(position),
+        Datum::Gcj02 => project(wgs84_to_gcj02(position)),
+    }
+}
+
+/// The map, its filters, the card of the selected location and the list of locations.
+#[component]
+pub fn MapView(
+    /// The catalogue and its search index.
+    loaded: Loaded,
+    /// Language of every label.
+    lang: Signal<Lang>,
+    /// Filters fixed by the host page (`area`, `region`, `partner`).
+    presets: Presets,
+    /// Tiles and the linked finder.
+    options: MapOptions,
+    /// The custom element, for `guanai:select`.
+    host: Host,
+) -> impl IntoView {
+    let areas = RwSignal::new(presets.areas.get_untracked());
+    let region = RwSignal::new(presets.region.get_untracked());
+    Effect::new(move |_| areas.set(presets.areas.get()));
+    Effect::new(move |_| region.set(presets.region.get()));
+    let today = guanai_core::time::shanghai_date(now());
+
+    let places = Memo::new({
+        let loaded = loaded.clone();
+        move |_| {
+            places::matching(
+                &loaded.catalogue,
+                &PlaceFilter {
+                    areas: areas.get(),
+                    region: region.get(),
+                    partner: presets.partner.get(),
+                    valid_on: Some(today),
+                },
+            )
+        }
+    });
+    let datum = Memo::new(move |_| match options.tiles.get() {
+        Ok(Some(source)) => source.datum,
+        _ => Datum::Wgs84,
+    });
+    let points = Memo::new({
+        let loaded = loaded.clone();
+        move |_| {
+            let datum = datum.get();
+            places.with(|places| {
+                places
+                    .iter()
+                    .map(|place| display_point(place.position(&loaded.catalogue), datum))
+                    .collect::<Vec<_>>()
+            })
+        }
+    });
+    let provinces = WorldBounds::around(
+        boundaries::provinces()
+            .iter()
+            .flat_map(|outline| outline.rings.iter().flatten())
+            .map(|position| project(*position)),
+    )
+    .unwrap_or(WorldBounds {
+        min: project(LatLon::new(42.7, 113.4)),
+        max: project(LatLon::new(36.0, 119.9)),
+    });
+    let home = Memo::new(move |_| {
+        points.with(|points| WorldBounds::around(points.iter().copied()).unwrap_or(provinces))
+    });
+    let state = MapState {
+        places,
+        points,
+        selected: RwSignal::new(None),
+        viewport: RwSignal::new(Viewport::fit(provinces, 640.0, 400.0, 32.0, 12.0)),
+        home,
+        limits: provinces,
+        near: RwSignal::new(NearMe::Off),
+        datum,
+    };
+
+    // A filter change that hides the selected location clears the selection and shows the
+    // locations that remain.
+    Effect::new(move |previous: Option<()>| {
+        places.track();
+        if previous.is_some() {
+            let still_shown = state
+                .selected
+                .get_untracked()
+                .is_none_or(|selected| places.with_untracked(|all| all.contains(&selected)));
+            if !still_shown {
+                state.selected.set(None);
+            }
+            state.viewport.set(state.home_view());
+        }
+    });
+
+    let select = Callback::new({
+        let (loaded, host) = (loaded.clone(), host.clone());
+        move |(place, reveal): (Place, bool)| {
+            state.selected.set(Some(place));
+            if reveal {
+                state.reveal(place);
+            }
+            let id = place.location(&loaded.catalogue).id.clone();
+            host.dispatch("guanai:select", &[("kind", "location"), ("id", &id)]);
+        }
+    });
+
+    let locate = move |_| {
+        state.near.set(NearMe::Locating);
+        spawn_local(async move {
+            let found = current_position().await;
+            let _ = state.near.try_set(match found {
+                Ok(position) => NearMe::Found(position),
+                Err(error) => NearMe::Failed(error),
+            });
+            if let Ok(position) = found {
+                let center = state.display_point(position);
+                let _ = state.viewport.try_update(|view| {
+                    *view = Viewport {
+                        center,
+                        zoom: view.zoom.max(11.0),
+                        ..*view
+                    }
+                });
+            }
+        });
+    };
+
+    let count = move || {
+        let n = places.with(Vec::len);
+        let lang = lang.get();
+        if n == 1 {
+            MapUi::PlaceCountOne.get(lang).to_string()
+        } else {
+            fill(MapUi::PlaceCount.get(lang), &[("n", &n.to_string())])
+        }
+    };
+    let near_status = move || match state.near.get() {
+        NearMe::Locating => Some(MapUi::Locating),
+        NearMe::Found(_) => Some(MapUi::NearMeSorted),
+        _ => None,
+    };
+    let near_problem = move || match state.near.get() {
+        NearMe::Failed(error) => Some(error.message()),
+        _ => None,
+    };
+    let selected_name = {
+        let loaded = loaded.clone();
+        move || {
+            let place = state.selected.get()?;
+            let name = place.partner(&loaded.catalogue).name.get(lang.get());
+            Some(fill(MapUi::Selected.get(lang.get()), &[("name", name)]))
+        }
+    };
+    let sample = loaded.catalogue.sample;
+    let card_loaded = loaded.clone();
+
+    view! {
+        <h2>{move || MapUi::MapName.get(lang.get())}</h2>
+        <Show when=move || sample>
+            <p class="notice">{move || Ui::SampleData.get(lang.get())}</p>
+        </Show>
+        <div class="filters" part="filters">
+            <AreaChips areas lang id_prefix="map" />
+            <div class="selects">
+                <RegionSelect region lang id_prefix="map" />
+            </div>
+            <div class="toggles">
+                <button
+                    type="button"
+                    class="button secondary near-me"
+                    aria-busy=move || crate::element::bool_attr(state.near.get() == NearMe::Locating)
+                    on:click=locate
+                >
+                    {move || MapUi::NearMe.get(lang.get())}
+                </button>
+            </div>
+        </div>
+        <p class="count" role="status" aria-live="polite">
+            {count}
+            {move || near_status().map(|status| format!(" {}", status.get(lang.get())))}
+        </p>
+        {move || near_problem().map(|problem| view! { <p class="problem" role="alert">{problem.get(lang.get())}</p> })}
+        <p class="visually-hidden" aria-live="polite">{selected_name}</p>
+        <div class="layout">
+            <MapCanvas loaded=loaded.clone() state lang tiles=options.tiles select />
+            <div class="side">
+                {move || {
+                    state.selected.get().map(|place| {
+                        view! {
+                            <PlaceCard
+                                loaded=card_loaded.clone()
+                                place
+                                lang
+                                near=state.near
+                                finder=options.finder
+                                today
+                                close=move || state.selected.set(None)
+                            />
+                        }
+                    })
+                }}
+                <Show when=move || places.with(Vec::is_empty)>
+                    <p class="state">{move || MapUi::NoPlaces.get(lang.get())}</p>
+                </Show>
+                <PlaceList loaded state lang select />
+            </div>
+        </div>
+    }
+}
