@@ -1,0 +1,396 @@
+//! The partner map in a real browser (headless Chromium via wasm-bindgen-test), mounted in a
+//! shadow root as `guanai.js` mounts it, over the in-memory demo programme (no network).
+
+// A failed unwrap is a failed test, with the location; that is what tests want.
+#![allow(clippy::unwrap_used)]
+
+use std::any::Any;
+
+use guanai_core::Lang;
+use guanai_widgets::api::LoadedCatalogue;
+use guanai_widgets::benefit_finder::{Loaded, Presets};
+use guanai_widgets::element::{Attributes, Host};
+use guanai_widgets::partner_map::{MapOptions, MapView};
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A map mounted in its own 800 × 900 px shadow root; unmounted when dropped.
+struct Mounted {
+    host: Element,
+    shadow: web_sys::ShadowRoot,
+    handle: Option<Box<dyn Any>>,
+}
+
+impl Mounted {
+    async fn new(
+        loaded: Loaded,
+        lang: Lang,
+        attributes: &'static [(&'static str, Option<&'static str>)],
+    ) -> Mounted {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let host = document.create_element("div").unwrap();
+        host.set_attribute("style", "display:block;width:800px")
+            .unwrap();
+        document.body().unwrap().append_child(&host).unwrap();
+        let shadow = host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .unwrap();
+        let sheet = web_sys::CssStyleSheet::new().unwrap();
+        sheet.replace_sync(&guanai_widgets::stylesheet()).unwrap();
+        let sheets = js_sys::Array::of1(&sheet);
+        js_sys::Reflect::set(&shadow, &"adoptedStyleSheets".into(), &sheets).unwrap();
+        let root: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+        shadow.append_child(&root).unwrap();
+        let handle = leptos::mount::mount_to(root, move || {
+            let attributes = Attributes::from_pairs(attributes);
+            let presets = Presets::from_attributes(&attributes);
+            let options = MapOptions::from_attributes(&attributes);
+            view! {
+                <section class="guanai partner-map">
+                    <MapView loaded lang=Signal::stored(lang) presets options host=Host::detached() />
+                </section>
+            }
+        });
+        let mounted = Mounted {
+            host,
+            shadow,
+            handle: Some(Box::new(handle)),
+        };
+        mounted.settle().await;
+        mounted
+    }
+
+    /// Lets effects and the animation frame that moves focus run.
+    async fn settle(&self) {
+        for _ in 0..3 {
+            tick().await;
+        }
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .request_animation_frame(&resolve)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(frame).await.unwrap();
+        tick().await;
+    }
+
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let found = self.shadow.query_selector_all(selector).unwrap();
+        (0..found.length())
+            .map(|i| found.item(i).unwrap().dyn_into().unwrap())
+            .collect()
+    }
+
+    fn one(&self, selector: &str) -> Element {
+        self.shadow
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}"))
+    }
+
+    fn text(&self) -> String {
+        self.shadow.text_content().unwrap_or_default()
+    }
+
+    /// How many locations the pins and clusters on the map stand for.
+    fn pinned_locations(&self) -> usize {
+        self.all(".pins .pin").len()
+            + self
+                .all(".pins .cluster")
+                .iter()
+                .map(|c| {
+                    c.get_attribute("data-count")
+                        .unwrap()
+                        .parse::<usize>()
+                        .unwrap()
+                })
+                .sum::<usize>()
+    }
+
+    async fn click(&self, selector: &str) {
+        let element = self.one(selector);
+        let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+            let init = web_sys::MouseEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init
+        })
+        .unwrap();
+        element.dispatch_event(&event).unwrap();
+        self.settle().await;
+    }
+
+    async fn key(&self, target: &Element, key: &str) {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_cancelable(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        target.dispatch_event(&event).unwrap();
+        self.settle().await;
+    }
+
+    fn focused(&self) -> Option<Element> {
+        self.shadow.active_element()
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.handle.take();
+        self.host.remove();
+    }
+}
+
+fn demo() -> Loaded {
+    LoadedCatalogue::new(guanai_core::demo::programme())
+}
+
+#[wasm_bindgen_test]
+async fn every_demo_location_is_on_the_map_as_a_pin_or_in_a_cluster() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    assert_eq!(map.pinned_locations(), 10);
+    assert!(map.text().contains("共 10 个服务地点"));
+    assert_eq!(map.all(".places .place").len(), 10);
+    // The offline base map: the three provinces, no tiles, Natural Earth credited.
+    assert_eq!(map.all(".outlines path").len(), 3);
+    assert!(map.all(".tiles image").is_empty());
+    assert!(map.text().contains("Natural Earth"));
+}
+
+#[wasm_bindgen_test]
+async fn selecting_in_the_list_highlights_the_pin_and_opens_the_card() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    map.click(".place[data-location=weier-dental-xicheng]")
+        .await;
+    // The map zoomed in until the location stands alone, and marks it.
+    let pin = map.one(".pin[data-location=weier-dental-xicheng]");
+    assert_eq!(pin.get_attribute("aria-pressed").as_deref(), Some("true"));
+    let card = map.one(".card");
+    assert_eq!(
+        card.get_attribute("data-location").as_deref(),
+        Some("weier-dental-xicheng")
+    );
+    let text = card.text_content().unwrap();
+    assert!(text.contains("北京维尔口腔医院"), "{text}");
+    assert!(text.contains("2020 爱心单位"), "{text}");
+    // Its current offers, and directions that pass WGS-84 coordinates as such.
+    let offers: Vec<String> = map
+        .all(".card .offers li")
+        .iter()
+        .map(|li| li.get_attribute("data-benefit").unwrap())
+        .collect();
+    assert!(!offers.is_empty() && offers.iter().all(|id| id.starts_with("weier-dental")));
+    let links: Vec<String> = map
+        .all(".card .directions a")
+        .iter()
+        .map(|a| a.get_attribute("href").unwrap())
+        .collect();
+    assert!(
+        links[0].starts_with("https://uri.amap.com/navigation?to=116.36")
+            && links[0].contains("coordinate=wgs84")
+    );
+    assert!(
+        links[1].starts_with("https://api.map.baidu.com/marker?location=39.94")
+            && links[1].contains("coord_type=wgs84")
+    );
+
+    // Back to the whole map, the selection is still marked (on its pin or its cluster);
+    // selecting another location on the map moves the selection in the list.
+    map.click(".controls .reset").await;
+    assert_eq!(map.all(".pins .selected").len(), 1);
+    let other = map
+        .all(".pins .pin")
+        .into_iter()
+        .find(|p| p.get_attribute("data-location").as_deref() != Some("weier-dental-xicheng"))
+        .expect("a single pin at the home view");
+    let id = other.get_attribute("data-location").unwrap();
+    map.click(&format!(".pin[data-location={id}]")).await;
+    let listed = map.one(&format!(".place[data-location={id}]"));
+    assert_eq!(
+        listed.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    let before = map.one(".place[data-location=weier-dental-xicheng]");
+    assert_eq!(
+        before.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert_eq!(map.one(".card").get_attribute("data-location"), Some(id));
+}
+
+#[wasm_bindgen_test]
+async fn expanding_a_cluster_by_keyboard_zooms_in_and_keeps_focus_on_the_map() {
+    let map = Mounted::new(demo(), Lang::En, &[]).await;
+    let cluster = map
+        .all(".pins .cluster")
+        .into_iter()
+        .next()
+        .expect("a cluster at the home view");
+    let count: usize = cluster
+        .get_attribute("data-count")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        cluster
+            .get_attribute("aria-label")
+            .unwrap()
+            .contains("press Enter to zoom in")
+    );
+    cluster
+        .dyn_ref::<web_sys::SvgElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    map.key(&cluster, "Enter").await;
+    let focused = map.focused().expect("focus stays inside the widget");
+    let class = focused.get_attribute("class").unwrap_or_default();
+    assert!(
+        class.contains("pin") || class.contains("cluster"),
+        "focus went to {class:?}"
+    );
+    // The cluster split: more pins or clusters than before, none bigger than it was.
+    assert!(map.all(".pins .cluster").iter().all(|c| {
+        c.get_attribute("data-count")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+            < count
+    }));
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_pan_and_plus_minus_zoom() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    let svg = map.one("svg.map");
+    let transform = || map.one(".pins").get_attribute("transform").unwrap();
+    let start = transform();
+    map.key(&svg, "ArrowRight").await;
+    assert_ne!(transform(), start);
+    map.key(&svg, "ArrowLeft").await;
+    assert_eq!(transform(), start);
+    let outlines = || map.one(".outlines").get_attribute("transform").unwrap();
+    let before = outlines();
+    map.key(&svg, "+").await;
+    assert_ne!(outlines(), before);
+    map.key(&svg, "-").await;
+    assert_eq!(outlines(), before);
+}
+
+#[wasm_bindgen_test]
+async fn filters_use_the_finder_vocabulary() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[("region", Some("120000"))]).await;
+    assert_eq!(map.pinned_locations(), 1);
+    assert_eq!(map.all(".places .place").len(), 1);
+    let map = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    map.click("button[data-area=civic]").await;
+    let shown = map.all(".places .place").len();
+    assert!(shown > 0 && shown < 10, "{shown}");
+    assert_eq!(map.pinned_locations(), shown);
+}
+
+#[wasm_bindgen_test]
+async fn amap_tiles_are_credited_and_requested_at_web_mercator_tile_addresses() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[("tiles", Some("amap"))]).await;
+    let images = map.all(".tiles image");
+    assert!(!images.is_empty());
+    assert!(images.iter().all(|i| {
+        i.get_attribute("href")
+            .unwrap()
+            .contains("is.autonavi.com/appmaptile")
+    }));
+    assert!(map.text().contains("© 高德地图"));
+    let needs_key = Mounted::new(demo(), Lang::En, &[("tiles", Some("tianditu"))]).await;
+    assert!(needs_key.all(".tiles image").is_empty());
+    assert!(needs_key.text().contains("Tianditu needs a tiles-key"));
+}
+
+/// Replaces `navigator.geolocation` for this page with one that answers `script`'s way.
+fn fake_geolocation(script: &str) {
+    js_sys::eval(&format!(
+        "Object.defineProperty(navigator, 'geolocation', {{ configurable: true, value: {{ getCurrentPosition: {script} }} }})"
+    ))
+    .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn near_me_sorts_by_distance_or_explains_a_refusal() {
+    // In Tianjin: the Tianjin location comes first, with its distance.
+    fake_geolocation(
+        "(ok) => setTimeout(() => ok({ coords: { latitude: 39.0842, longitude: 117.2009 } }), 0)",
+    );
+    let map = Mounted::new(demo(), Lang::En, &[]).await;
+    map.click(".near-me").await;
+    map.settle().await;
+    let first = map.all(".places .place").into_iter().next().unwrap();
+    let text = first.text_content().unwrap();
+    assert!(
+        text.contains("Tianjin") && text.contains("km away"),
+        "{text}"
+    );
+    assert!(map.text().contains("Sorted by distance from you."));
+    assert!(map.all(".pins .me").len() == 1);
+
+    fake_geolocation("(ok, fail) => setTimeout(() => fail({ code: 1 }), 0)");
+    let refused = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    refused.click(".near-me").await;
+    refused.settle().await;
+    let alert = refused.one("[role=alert]").text_content().unwrap();
+    assert!(alert.contains("您拒绝了定位权限"), "{alert}");
+    // The list still works, in catalogue order.
+    assert_eq!(refused.all(".places .place").len(), 10);
+}
+
+/// Dispatches a pointer event of `kind` at client `(x, y)` on `target`.
+fn pointer(target: &Element, kind: &str, x: i32, y: i32) {
+    let init = web_sys::PointerEventInit::new();
+    init.set_pointer_id(1);
+    init.set_pointer_type("mouse");
+    init.set_is_primary(true);
+    init.set_client_x(x);
+    init.set_client_y(y);
+    init.set_bubbles(true);
+    init.set_composed(true);
+    let event = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn dragging_pans_the_map_and_a_drag_is_not_a_click() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    let svg = map.one("svg.map");
+    let rect = svg.get_bounding_client_rect();
+    let pins = || map.one(".pins").get_attribute("transform").unwrap();
+    let before = pins();
+    let pin = map.all(".pins .pin").into_iter().next().expect("a pin");
+    let (x, y) = (rect.left() as i32 + 200, rect.top() as i32 + 150);
+    pointer(&pin, "pointerdown", x, y);
+    pointer(&svg, "pointermove", x + 30, y + 10);
+    pointer(&svg, "pointermove", x + 60, y + 20);
+    pointer(&svg, "pointerup", x + 60, y + 20);
+    map.click(".pins .pin").await; // the click a browser sends after the drag
+    let parse = |t: String| -> (f64, f64) {
+        let inner = t.trim_start_matches("translate(").trim_end_matches(')');
+        let (a, b) = inner.split_once(' ').unwrap();
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    let (bx, by) = parse(before);
+    let (ax, ay) = parse(pins());
+    assert!(
+        (ax - bx - 60.0).abs() < 0.1 && (ay - by - 20.0).abs() < 0.1,
+        "{ax},{ay} vs {bx},{by}"
+    );
+    assert!(map.all(".card").is_empty(), "a drag selected a pin");
+    // A plain click still selects.
+    map.click(".pins .pin").await;
+    assert_eq!(map.all(".card").len(), 1);
+}
