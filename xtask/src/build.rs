@@ -268,8 +268,8 @@ fn sizes(path: &Path) -> (usize, usize, usize) {
     (bytes.len(), gzip_len, brotli_len)
 }
 
-/// `cargo xtask bench`: search speed over generated catalogues, proof-of-work solve time in the
-/// browser, then artefact sizes.
+/// `cargo xtask bench`: search speed over generated catalogues, proof-of-work solve time and the
+/// map's pan frame time in the browser, then artefact sizes.
 pub fn bench() -> Result {
     use guanai_core::search::{Filter, SearchIndex};
     println!("native search over synthetic catalogues (median of 21 runs):");
@@ -299,7 +299,9 @@ pub fn bench() -> Result {
     }
     let tools = ensure_build_tools()?;
     crate::tools::ensure_chromium()?;
-    println!("\nproof of work as the sign-up forms solve it, in headless Chromium:");
+    println!(
+        "\nin headless Chromium: proof of work as the sign-up forms solve it, and a pan frame of the partner map at 2,000 locations:"
+    );
     run(Command::new("cargo")
         .args([
             "bench",
@@ -309,6 +311,8 @@ pub fn bench() -> Result {
             "wasm32-unknown-unknown",
             "--bench",
             "proof_of_work",
+            "--bench",
+            "partner_map",
         ])
         .current_dir(root())
         .env(
