@@ -195,12 +195,12 @@ pub fn MapCanvas(
         );
         let zoom = fitted.zoom.max(current.zoom + 1.0).min(Viewport::MAX_ZOOM);
         focus_after.set(Some(cluster.members[0]));
+        state.moved.set_value(true);
         viewport.set(Viewport { zoom, ..fitted });
     };
 
     // Measure the map and follow its size; the first measurement shows the home view.
     let frame_ref = NodeRef::<leptos::html::Div>::new();
-    let measured = StoredValue::new(false);
     Effect::new(move |_| {
         let Some(frame) = frame_ref.get() else {
             return;
@@ -213,13 +213,12 @@ pub fn MapCanvas(
                 if width < 1.0 || height < 1.0 {
                     return;
                 }
-                let first = !measured.get_value();
-                measured.set_value(true);
+                let refit = !state.moved.get_value();
                 let _ = viewport.try_update(|v| {
                     v.width = width;
                     v.height = height;
                 });
-                if first {
+                if refit {
                     let _ = viewport.try_set(state.home_view());
                 }
             }
@@ -233,6 +232,12 @@ pub fn MapCanvas(
         }
     });
 
+    // Every view change the person makes goes through here: from then on a resize keeps their
+    // view instead of showing the home view again.
+    let user_moves = move |change: &dyn Fn(&mut Viewport)| {
+        state.moved.set_value(true);
+        viewport.update(|v| change(v));
+    };
     let gesture = StoredValue::new_local(Gesture::default());
     let on_pointerdown = move |event: web_sys::PointerEvent| {
         if event.button() != 0 && event.pointer_type() == "mouse" {
@@ -288,7 +293,9 @@ pub fn MapCanvas(
         let after = gesture.with_value(|g| g.pointers.clone());
         match (before.as_slice(), after.as_slice()) {
             ([(_, x0, y0)], [_]) if gesture.with_value(|g| g.dragging) => {
-                viewport.update(|v| *v = v.panned(x - x0, y - y0).kept_within(state.limits));
+                user_moves(&|v: &mut Viewport| {
+                    *v = v.panned(x - x0, y - y0).kept_within(state.limits)
+                });
             }
             ([a0, b0], [a1, b1]) => {
                 // Pinch: zoom by the change in finger distance around their midpoint, and pan
@@ -306,7 +313,7 @@ pub fn MapCanvas(
                     (a1.2 + b1.2) / 2.0 - origin.1,
                 );
                 if d0 > 0.0 && d1 > 0.0 {
-                    viewport.update(|v| {
+                    user_moves(&|v: &mut Viewport| {
                         *v = v
                             .zoomed_at(v.zoom + (d1 / d0).log2(), mid0.0, mid0.1)
                             .panned(mid1.0 - mid0.0, mid1.1 - mid0.1)
@@ -341,18 +348,21 @@ pub fn MapCanvas(
             f64::from(event.client_x()) - rect.left(),
             f64::from(event.client_y()) - rect.top(),
         );
-        viewport.update(|v| {
+        user_moves(&|v: &mut Viewport| {
             *v = v
                 .zoomed_at(v.zoom - delta / 300.0, x, y)
                 .kept_within(state.limits)
         });
     };
     let zoom_by = move |steps: f64| {
-        viewport.update(|v| *v = v.zoomed_at(v.zoom + steps, v.width / 2.0, v.height / 2.0));
+        user_moves(&|v: &mut Viewport| {
+            *v = v.zoomed_at(v.zoom + steps, v.width / 2.0, v.height / 2.0)
+        });
     };
     let on_keydown = move |event: web_sys::KeyboardEvent| {
-        let pan =
-            |dx: f64, dy: f64| viewport.update(|v| *v = v.panned(dx, dy).kept_within(state.limits));
+        let pan = |dx: f64, dy: f64| {
+            user_moves(&|v: &mut Viewport| *v = v.panned(dx, dy).kept_within(state.limits))
+        };
         match event.key().as_str() {
             "ArrowLeft" => pan(KEY_PAN_PX, 0.0),
             "ArrowRight" => pan(-KEY_PAN_PX, 0.0),
@@ -580,7 +590,10 @@ pub fn MapCanvas(
                     <button type="button" class="zoom-out" aria-label=move || MapUi::ZoomOut.get(lang.get()) on:click=move |_| zoom_by(-1.0)>
                         "−"
                     </button>
-                    <button type="button" class="reset" on:click=move |_| viewport.set(state.home_view())>
+                    <button type="button" class="reset" on:click=move |_| {
+                        state.moved.set_value(false);
+                        viewport.set(state.home_view());
+                    }>
                         {move || MapUi::ResetView.get(lang.get())}
                     </button>
                 </div>

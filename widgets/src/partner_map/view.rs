@@ -46,6 +46,8 @@ pub struct MapState {
     pub limits: WorldBounds,
     pub near: RwSignal<NearMe>,
     pub datum: Memo<Datum>,
+    /// Whether the person has moved the map: until then, a resize shows the home view again.
+    pub moved: StoredValue<bool>,
 }
 
 impl MapState {
@@ -61,7 +63,8 @@ impl MapState {
             self.home.get_untracked(),
             current.width,
             current.height,
-            32.0,
+            // Pins stand up to 31 px above their point; clusters are up to 24 px wide.
+            44.0,
             12.0,
         )
     }
@@ -87,6 +90,7 @@ impl MapState {
             }
             view.center = points[index];
         });
+        self.moved.set_value(true);
         self.viewport.set(view.kept_within(self.limits));
     }
 }
@@ -171,6 +175,7 @@ pub fn MapView(
         limits: provinces,
         near: RwSignal::new(NearMe::Off),
         datum,
+        moved: StoredValue::new(false),
     };
 
     // A filter change that hides the selected location clears the selection and shows the
@@ -210,14 +215,22 @@ pub fn MapView(
                 Err(error) => NearMe::Failed(error),
             });
             if let Ok(position) = found {
+                // Centre on the person when they are in the region; from elsewhere (a traveller,
+                // a VPN exit) the map stays over the partners and only the list re-sorts.
                 let center = state.display_point(position);
-                let _ = state.viewport.try_update(|view| {
-                    *view = Viewport {
-                        center,
-                        zoom: view.zoom.max(11.0),
-                        ..*view
-                    }
-                });
+                let limits = state.limits;
+                let in_region = (limits.min.x..=limits.max.x).contains(&center.x)
+                    && (limits.min.y..=limits.max.y).contains(&center.y);
+                if in_region {
+                    let _ = state.moved.try_set_value(true);
+                    let _ = state.viewport.try_update(|view| {
+                        *view = Viewport {
+                            center,
+                            zoom: view.zoom.max(11.0),
+                            ..*view
+                        }
+                    });
+                }
             }
         });
     };
