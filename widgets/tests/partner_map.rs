@@ -352,10 +352,15 @@ async fn near_me_sorts_by_distance_or_explains_a_refusal() {
 
 /// Dispatches a pointer event of `kind` at client `(x, y)` on `target`.
 fn pointer(target: &Element, kind: &str, x: i32, y: i32) {
+    pointer_with_id(target, kind, x, y, 1);
+}
+
+/// Dispatches a pointer event of pointer `id` (fingers of a pinch have their own ids).
+fn pointer_with_id(target: &Element, kind: &str, x: i32, y: i32, id: i32) {
     let init = web_sys::PointerEventInit::new();
-    init.set_pointer_id(1);
-    init.set_pointer_type("mouse");
-    init.set_is_primary(true);
+    init.set_pointer_id(id);
+    init.set_pointer_type(if id == 1 { "mouse" } else { "touch" });
+    init.set_is_primary(id == 1);
     init.set_client_x(x);
     init.set_client_y(y);
     init.set_bubbles(true);
@@ -393,4 +398,66 @@ async fn dragging_pans_the_map_and_a_drag_is_not_a_click() {
     // A plain click still selects.
     map.click(".pins .pin").await;
     assert_eq!(map.all(".card").len(), 1);
+}
+
+/// The outline layer's `translate(x y) scale(k)`: where the map is and how far it is zoomed.
+fn outline_transform(map: &Mounted) -> (f64, f64, f64) {
+    let transform = map.one(".outlines").get_attribute("transform").unwrap();
+    let numbers: Vec<f64> = transform
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse().unwrap())
+        .collect();
+    (numbers[0], numbers[1], numbers[2])
+}
+
+fn outline_scale(map: &Mounted) -> f64 {
+    outline_transform(map).2
+}
+
+#[wasm_bindgen_test]
+async fn the_wheel_and_a_pinch_zoom_about_the_pointer() {
+    let map = Mounted::new(demo(), Lang::ZhCn, &[]).await;
+    let svg = map.one("svg.map");
+    let rect = svg.get_bounding_client_rect();
+    let (x, y) = (rect.left() + 150.0, rect.top() + 120.0);
+    let before = outline_scale(&map);
+    // The map point under the pointer, in the outline layer's own units.
+    let under_pointer = |map: &Mounted| {
+        let (tx, ty, k) = outline_transform(map);
+        ((x - rect.left() - tx) / k, (y - rect.top() - ty) / k)
+    };
+    let anchored = under_pointer(&map);
+    let init = web_sys::WheelEventInit::new();
+    init.set_delta_y(-300.0);
+    init.set_client_x(x as i32);
+    init.set_client_y(y as i32);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let wheel = web_sys::WheelEvent::new_with_event_init_dict("wheel", &init).unwrap();
+    svg.dispatch_event(&wheel).unwrap();
+    map.settle().await;
+    // One wheel notch of 300 px is one zoom level: twice the scale. The page must not scroll.
+    assert!((outline_scale(&map) / before - 2.0).abs() < 0.01);
+    assert!(wheel.default_prevented());
+    // ... about the pointer: what was under it still is (to a tenth of a pixel).
+    let (ax, ay) = anchored;
+    let (bx, by) = under_pointer(&map);
+    let k = outline_scale(&map);
+    assert!(
+        ((ax - bx) * k).abs() < 0.1 && ((ay - by) * k).abs() < 0.1,
+        "{anchored:?} vs {bx},{by}"
+    );
+
+    // Two fingers 100 px apart move to 200 px apart: twice the scale again.
+    let before = outline_scale(&map);
+    let (x, y) = (x as i32, y as i32);
+    pointer_with_id(&svg, "pointerdown", x - 50, y, 11);
+    pointer_with_id(&svg, "pointerdown", x + 50, y, 12);
+    pointer_with_id(&svg, "pointermove", x + 150, y, 12);
+    pointer_with_id(&svg, "pointerup", x + 150, y, 12);
+    pointer_with_id(&svg, "pointerup", x - 50, y, 11);
+    map.settle().await;
+    let ratio = outline_scale(&map) / before;
+    assert!((ratio - 2.0).abs() < 0.01, "pinch zoomed by {ratio}");
 }
