@@ -33,8 +33,20 @@ pub fn dev() -> Result {
     println!("  API:        {base}/v1/catalog   {base}/v1/health");
     println!("  bundle:     {base}/guanai.js");
     println!("Stop with Ctrl-C.\n");
-    let inspector = crate::process::free_port()?;
-    run(&mut wrangler_dev(&tools, &state, DEV_PORT, inspector))
+    // A port found free can be taken (e.g. as an outgoing connection's source port) before
+    // workerd binds it; then wrangler exits at once, and a fresh port is the whole fix.
+    let mut attempt = 1;
+    loop {
+        let inspector = crate::process::free_port()?;
+        let started = std::time::Instant::now();
+        match run(&mut wrangler_dev(&tools, &state, DEV_PORT, inspector)) {
+            Err(error) if attempt < 3 && started.elapsed() < Duration::from_secs(30) => {
+                eprintln!("wrangler stopped while starting ({error}); trying again");
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// The secrets `wrangler dev` reads from `.dev.vars`: written once with fresh random keys, kept
@@ -80,14 +92,24 @@ pub fn wrangler_dev(tools: &Tools, state: &Path, port: u16, inspector_port: u16)
 }
 
 /// Starts `wrangler dev` in the background and waits for its "Ready on" line.
+/// Retries with fresh ports if it exits while starting (see `dev`).
 pub fn start_worker(tools: &Tools, state: &Path, port: u16) -> Result<Service> {
-    let inspector = crate::process::free_port()?;
-    Service::start(
-        "wrangler",
-        &mut wrangler_dev(tools, state, port, inspector),
-        "Ready on",
-        Duration::from_secs(120),
-    )
+    let mut attempt = 1;
+    loop {
+        let inspector = crate::process::free_port()?;
+        match Service::start(
+            "wrangler",
+            &mut wrangler_dev(tools, state, port, inspector),
+            "Ready on",
+            Duration::from_secs(120),
+        ) {
+            Err(error) if attempt < 3 && error.contains("exited before it was ready") => {
+                eprintln!("{error}; trying again");
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// No telemetry and no calls to Cloudflare from a local run.

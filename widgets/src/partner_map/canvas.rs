@@ -396,8 +396,13 @@ pub fn MapCanvas(
                 let members = members.clone();
                 move || selected_index.get().is_some_and(|i| members.contains(&i))
             };
-            if cluster.is_single() {
-                let place = state.places.with_untracked(|p| p[cluster.key()]);
+            // Clusters index the places they were computed from; a mismatch would be a bug, and
+            // an empty pin is a better outcome than a panic that stops every widget on the page.
+            let single = state
+                .places
+                .with_untracked(|p| p.get(cluster.key()).copied())
+                .filter(|_| cluster.is_single());
+            if let Some(place) = single {
                 let partner = place.partner(&loaded.catalogue).clone();
                 let location = place.location(&loaded.catalogue).clone();
                 let label = move || {

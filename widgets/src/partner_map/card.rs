@@ -93,7 +93,10 @@ pub fn PlaceCard(
                         <dt>{MapUi::Address.get(lang)}</dt>
                         <dd>
                             {location.address.get(lang).to_string()}
-                            {region.as_ref().map(|(name, _)| format!(" ({})", name.get(lang)))}
+                            {region.as_ref().map(|(name, _)| match lang {
+                                Lang::ZhCn => format!("（{}）", name.get(lang)),
+                                Lang::En => format!(" ({})", name.get(lang)),
+                            })}
                             {distance.map(|d| view! { <span class="distance">{format!(" · {d}")}</span> })}
                         </dd>
                         <dt>{MapUi::Benefits.get(lang)}</dt>

@@ -88,7 +88,9 @@ impl MapState {
                 }
                 view.zoom = (view.zoom.floor() + 1.0).min(Viewport::MAX_ZOOM);
             }
-            view.center = points[index];
+            if let Some(point) = points.get(index) {
+                view.center = *point;
+            }
         });
         self.moved.set_value(true);
         self.viewport.set(view.kept_within(self.limits));
