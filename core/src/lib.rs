@@ -33,6 +33,7 @@ pub mod places;
 pub mod regions;
 pub mod search;
 pub mod signup;
+pub mod staff;
 pub mod synthetic;
 pub mod time;
 pub mod validate;
