@@ -184,6 +184,11 @@ strings!(
         ChallengeUnsolved => ("安全校验未完成，请重新提交。", "The security check was not completed. Please submit again."),
         ChallengeUsed => ("该安全校验已被使用，请重新提交。", "This security check was already used. Please submit again."),
         AlreadyRegistered => ("该手机号已经登记过关爱计划，无需重复登记。", "This mobile number is already registered for the care plan; there is no need to sign up again."),
+        Unauthenticated => ("请先登录。", "Please sign in."),
+        InvalidCredentials => ("用户名或密码不正确。", "The username or password is not correct."),
+        Forbidden => ("您的账号没有进行此操作的权限。", "Your account is not allowed to do this."),
+        CsrfFailed => ("页面已过期，请刷新后重试。", "This page has expired. Reload it and try again."),
+        UsernameTaken => ("该用户名已被使用。", "This username is already taken."),
         Internal => ("服务暂时出现问题，请稍后再试。", "Something went wrong on our side. Please try again later."),
     }
 );
@@ -207,6 +212,11 @@ impl ErrorCode {
             ErrorCode::ChallengeUnsolved => "challenge_unsolved",
             ErrorCode::ChallengeUsed => "challenge_used",
             ErrorCode::AlreadyRegistered => "already_registered",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::Internal => "internal",
         }
     }

@@ -44,7 +44,11 @@ impl ApiError {
                 ErrorCode::PayloadTooLarge => 413,
                 ErrorCode::RateLimited => 429,
                 ErrorCode::TooFast => 422,
-                ErrorCode::ChallengeUsed | ErrorCode::AlreadyRegistered => 409,
+                ErrorCode::ChallengeUsed
+                | ErrorCode::AlreadyRegistered
+                | ErrorCode::UsernameTaken => 409,
+                ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+                ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,
                 ErrorCode::NotFound => 404,
                 ErrorCode::Internal | ErrorCode::CatalogUnavailable => 500,
                 _ => 400,

@@ -6,6 +6,7 @@
 //! an in-memory store. Only `worker_glue` (compiled for wasm32 only) knows the `worker` crate:
 //! it converts a `worker::Request` in, calls the router, and converts the answer out.
 
+pub mod admin;
 pub mod applications;
 pub mod catalog;
 pub mod config;

@@ -93,6 +93,9 @@ async fn route(
             post_only(method)?;
             applications::create(request, ctx).await?
         }
+        path if path.starts_with("/v1/admin/") => crate::admin::route(request, ctx)
+            .await?
+            .ok_or(ApiError::NotFound)?,
         path if path == "/v1" || path.starts_with("/v1/") => return Err(ApiError::NotFound),
         _ => return Ok(None),
     };
@@ -166,7 +169,7 @@ fn client_has(if_none_match: Option<&str>, etag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{KvValue, MemoryKv, PutOptions, StoreError};
+    use crate::store::{KeyPage, KvValue, MemoryKv, PutOptions, StoreError};
     use crate::testing::{outcome, published, respond};
     use guanai_core::Catalogue;
 
@@ -259,6 +262,12 @@ mod tests {
                 Err(StoreError("kv unreachable".into()))
             }
             async fn put(&self, _: &str, _: &str, _: PutOptions) -> Result<(), StoreError> {
+                Err(StoreError("kv unreachable".into()))
+            }
+            async fn delete(&self, _: &str) -> Result<(), StoreError> {
+                Err(StoreError("kv unreachable".into()))
+            }
+            async fn list(&self, _: &str, _: Option<&str>) -> Result<KeyPage, StoreError> {
                 Err(StoreError("kv unreachable".into()))
             }
         }

@@ -23,6 +23,18 @@ pub struct PutOptions {
     pub expiration_ttl: Option<u64>,
 }
 
+/// One page of a key listing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyPage {
+    /// Key names with their metadata, in key order.
+    pub keys: Vec<(String, Option<serde_json::Value>)>,
+    /// Where the next page starts; `None` on the last page.
+    pub cursor: Option<String>,
+}
+
+/// KV lists at most this many keys per call.
+pub const LIST_PAGE: usize = 1000;
+
 // The worker's KV futures are not `Send`, and nothing here needs them to be.
 #[allow(async_fn_in_trait)]
 /// Workers KV as the routes use it. Each call is one KV operation.
@@ -33,6 +45,13 @@ pub trait Kv {
     /// Stores `value` under `key`, replacing what was there. KV allows one write per second per
     /// key: callers write each record under its own key.
     async fn put(&self, key: &str, value: &str, options: PutOptions) -> Result<(), StoreError>;
+
+    /// Removes `key` (nothing happens if it does not exist).
+    async fn delete(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Up to [`LIST_PAGE`] keys starting with `prefix`, from `cursor`. Admin pages only: public
+    /// hot paths never list.
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError>;
 }
 
 /// An in-memory store that counts operations, for tests.
@@ -109,5 +128,28 @@ impl Kv for MemoryKv {
             .borrow_mut()
             .insert(key.to_string(), (stored, options.expiration_ttl));
         Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.entries.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+        // The cursor is the last key of the previous page (Workers KV's is opaque; ours need
+        // not be).
+        let entries = self.entries.borrow();
+        let mut keys: Vec<(String, Option<serde_json::Value>)> = entries
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix))
+            .filter(|(key, _)| cursor.is_none_or(|after| key.as_str() > after))
+            .take(LIST_PAGE + 1)
+            .map(|(key, (value, _))| (key.clone(), value.metadata.clone()))
+            .collect();
+        let cursor = (keys.len() > LIST_PAGE).then(|| {
+            keys.truncate(LIST_PAGE);
+            keys.last().map(|(key, _)| key.clone()).unwrap_or_default()
+        });
+        Ok(KeyPage { keys, cursor })
     }
 }

@@ -12,7 +12,7 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::routes::{self, Outcome};
 use crate::secrets::Secrets;
-use crate::store::{Kv, KvValue, PutOptions, StoreError};
+use crate::store::{KeyPage, Kv, KvValue, PutOptions, StoreError};
 
 /// Binding names from wrangler.toml.
 const KV_BINDING: &str = "GUANAI_KV";
@@ -48,6 +48,40 @@ impl Kv for WorkersKv {
             put = put.expiration_ttl(ttl);
         }
         put.execute().await.map_err(failed)
+    }
+
+    async fn delete(&self, key: &str) -> std::result::Result<(), StoreError> {
+        self.0
+            .delete(key)
+            .await
+            .map_err(|error| StoreError(format!("KV delete {}: {error}", key_prefix(key))))
+    }
+
+    async fn list(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+    ) -> std::result::Result<KeyPage, StoreError> {
+        let mut list = self.0.list().prefix(prefix.to_string());
+        if let Some(cursor) = cursor {
+            list = list.cursor(cursor.to_string());
+        }
+        let page = list
+            .execute()
+            .await
+            .map_err(|error| StoreError(format!("KV list {}: {error}", key_prefix(prefix))))?;
+        Ok(KeyPage {
+            keys: page
+                .keys
+                .into_iter()
+                .map(|key| (key.name, key.metadata))
+                .collect(),
+            cursor: if page.list_complete {
+                None
+            } else {
+                page.cursor
+            },
+        })
     }
 }
 

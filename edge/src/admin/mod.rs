@@ -1,0 +1,55 @@
+//! `/v1/admin/*`: the association staff's API. Every route checks the session, the CSRF token
+//! on state-changing requests, the role and the association here, on the server — what the admin
+//! view shows or hides is never the check.
+//!
+//! - [`session`]: login (rate-limited, Argon2id), the `HttpOnly; Secure; SameSite=Strict`
+//!   session cookie, CSRF tokens, expiry, logout.
+//! - [`staff`]: staff accounts in KV (`staff:<username>`), listing and creating them, and the
+//!   record `cargo xtask admin create` writes to bootstrap the first plan admin.
+
+pub mod session;
+pub mod staff;
+#[cfg(test)]
+mod tests;
+
+use crate::context::Context;
+use crate::error::ApiError;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::limits::RateLimiter;
+use crate::store::Kv;
+
+/// Every admin route, for the auth matrix test and the OpenAPI document: method, path, and
+/// whether it works without a session.
+pub const ROUTES: &[(&str, &str, bool)] = &[
+    ("POST", "/v1/admin/login", true),
+    ("POST", "/v1/admin/logout", false),
+    ("GET", "/v1/admin/session", false),
+    ("GET", "/v1/admin/staff", false),
+    ("POST", "/v1/admin/staff", false),
+];
+
+/// Answers `/v1/admin/*`; `Ok(None)` when the path is not an admin route.
+pub async fn route(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<Option<ApiResponse>, ApiError> {
+    let method = request.method.as_str();
+    let response = match (request.path.as_str(), method) {
+        ("/v1/admin/login", "POST") => session::login(request, ctx).await?,
+        ("/v1/admin/logout", "POST") => session::logout(request, ctx).await?,
+        ("/v1/admin/session", "GET") => session::show(request, ctx).await?,
+        ("/v1/admin/staff", "GET") => staff::list(request, ctx).await?,
+        ("/v1/admin/staff", "POST") => staff::create(request, ctx).await?,
+        (path, _) if ROUTES.iter().any(|(_, known, _)| *known == path) => {
+            let allow = match path {
+                "/v1/admin/session" => "GET",
+                "/v1/admin/staff" => "GET, POST",
+                _ => "POST",
+            };
+            return Err(ApiError::MethodNotAllowed { allow });
+        }
+        _ => return Ok(None),
+    };
+    // Staff pages and their data are never cached by browsers or proxies.
+    Ok(Some(response.with_header("cache-control", "no-store")))
+}
