@@ -7,7 +7,9 @@
 //!   Chromium, end-to-end against `wrangler dev`).
 //! - `build` build the widget bundle and the worker; print the size of every shipped artefact.
 //! - `bench` print performance figures (search over a 10,000-benefit catalogue, sizes).
+//! - `admin create` bootstrap the first plan admin (or reset a password) in local or deployed KV.
 
+mod admin;
 mod build;
 mod process;
 mod serve;
@@ -20,12 +22,13 @@ use std::process::ExitCode;
 /// Every failure ends the command with this message.
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-const USAGE: &str = "usage: cargo xtask <dev | test | build | bench>
+const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin>
 
   dev     build everything, seed local KV with the demo programme, serve on http://127.0.0.1:8787
   test    run every test tier: native, wasm-bindgen-test in headless Chromium, end-to-end
   build   build the widget bundle (pkg/) and the worker; print artefact sizes
-  bench   print performance figures";
+  bench   print performance figures
+  admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("test") => test::all(),
         Some("build") => build::command(),
         Some("bench") => build::bench(),
+        Some("admin") => admin::command(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -56,13 +56,7 @@ pub fn ensure_dev_secrets() -> Result {
     if path.exists() {
         return Ok(());
     }
-    let mut random = [0u8; 96];
-    std::io::Read::read_exact(
-        &mut std::fs::File::open("/dev/urandom")
-            .map_err(|error| format!("/dev/urandom: {error}"))?,
-        &mut random,
-    )
-    .map_err(|error| format!("/dev/urandom: {error}"))?;
+    let random: [u8; 96] = random_bytes()?;
     let hex = guanai_core::challenge::hex;
     let text = format!(
         "# Local secrets for `wrangler dev`, made by `cargo xtask`. Not committed; deployed\n\
@@ -75,6 +69,18 @@ pub fn ensure_dev_secrets() -> Result {
     std::fs::write(&path, text).map_err(|error| format!("{}: {error}", path.display()))?;
     eprintln!("wrote {} with fresh local keys", path.display());
     Ok(())
+}
+
+/// `N` bytes from the operating system's CSPRNG.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut random = [0u8; N];
+    std::io::Read::read_exact(
+        &mut std::fs::File::open("/dev/urandom")
+            .map_err(|error| format!("/dev/urandom: {error}"))?,
+        &mut random,
+    )
+    .map_err(|error| format!("/dev/urandom: {error}"))?;
+    Ok(random)
 }
 
 /// The `wrangler dev` command for the real runtime (workerd) with local KV in `state`.
@@ -113,7 +119,7 @@ pub fn start_worker(tools: &Tools, state: &Path, port: u16) -> Result<Service> {
 }
 
 /// No telemetry and no calls to Cloudflare from a local run.
-fn quiet_wrangler(command: &mut Command) {
+pub fn quiet_wrangler(command: &mut Command) {
     command
         .env("WRANGLER_SEND_METRICS", "false")
         .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
