@@ -7,6 +7,8 @@ pub struct ApiRequest {
     pub method: String,
     /// The URL path, without query string, e.g. `/v1/catalog`.
     pub path: String,
+    /// The raw query string without `?` (empty if none).
+    pub query: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     /// The body, for POST routes (UTF-8; empty otherwise).
@@ -19,6 +21,7 @@ impl ApiRequest {
         ApiRequest {
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
+            query: String::new(),
             headers: Vec::new(),
             body: String::new(),
         }
@@ -35,6 +38,19 @@ impl ApiRequest {
     pub fn with_body(mut self, body: impl Into<String>) -> ApiRequest {
         self.body = body.into();
         self
+    }
+
+    /// Sets the raw query string (builder style).
+    pub fn with_query(mut self, query: &str) -> ApiRequest {
+        self.query = query.trim_start_matches('?').to_string();
+        self
+    }
+
+    /// The first value of query parameter `name`, percent-decoded.
+    pub fn query(&self, name: &str) -> Option<String> {
+        form_urlencoded::parse(self.query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
     }
 
     /// The first value of header `name` (case-insensitive).

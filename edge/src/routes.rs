@@ -267,7 +267,12 @@ mod tests {
             async fn delete(&self, _: &str) -> Result<(), StoreError> {
                 Err(StoreError("kv unreachable".into()))
             }
-            async fn list(&self, _: &str, _: Option<&str>) -> Result<KeyPage, StoreError> {
+            async fn list(
+                &self,
+                _: &str,
+                _: Option<&str>,
+                _: usize,
+            ) -> Result<KeyPage, StoreError> {
                 Err(StoreError("kv unreachable".into()))
             }
         }

@@ -49,9 +49,14 @@ pub trait Kv {
     /// Removes `key` (nothing happens if it does not exist).
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
 
-    /// Up to [`LIST_PAGE`] keys starting with `prefix`, from `cursor`. Admin pages only: public
-    /// hot paths never list.
-    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError>;
+    /// Up to `limit` (at most [`LIST_PAGE`]) keys starting with `prefix`, from `cursor`. Admin
+    /// pages only: public hot paths never list.
+    async fn list(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError>;
 }
 
 /// An in-memory store that counts operations, for tests.
@@ -135,7 +140,13 @@ impl Kv for MemoryKv {
         Ok(())
     }
 
-    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+    async fn list(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        let limit = limit.clamp(1, LIST_PAGE);
         // The cursor is the last key of the previous page (Workers KV's is opaque; ours need
         // not be).
         let entries = self.entries.borrow();
@@ -143,11 +154,11 @@ impl Kv for MemoryKv {
             .iter()
             .filter(|(key, _)| key.starts_with(prefix))
             .filter(|(key, _)| cursor.is_none_or(|after| key.as_str() > after))
-            .take(LIST_PAGE + 1)
+            .take(limit + 1)
             .map(|(key, (value, _))| (key.clone(), value.metadata.clone()))
             .collect();
-        let cursor = (keys.len() > LIST_PAGE).then(|| {
-            keys.truncate(LIST_PAGE);
+        let cursor = (keys.len() > limit).then(|| {
+            keys.truncate(limit);
             keys.last().map(|(key, _)| key.clone()).unwrap_or_default()
         });
         Ok(KeyPage { keys, cursor })

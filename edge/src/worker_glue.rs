@@ -61,8 +61,13 @@ impl Kv for WorkersKv {
         &self,
         prefix: &str,
         cursor: Option<&str>,
+        limit: usize,
     ) -> std::result::Result<KeyPage, StoreError> {
-        let mut list = self.0.list().prefix(prefix.to_string());
+        let mut list = self
+            .0
+            .list()
+            .prefix(prefix.to_string())
+            .limit(limit.clamp(1, crate::store::LIST_PAGE) as u64);
         if let Some(cursor) = cursor {
             list = list.cursor(cursor.to_string());
         }
@@ -127,6 +132,7 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
     let api_request = ApiRequest {
         method: request.method().to_string().to_ascii_uppercase(),
         path: url.path().to_string(),
+        query: url.query().unwrap_or_default().to_string(),
         headers: request
             .headers()
             .entries()

@@ -324,6 +324,7 @@ pub fn bench() -> Result {
         .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     let outputs = all(&tools)?;
+    crate::admin::bench_login(&tools)?;
     print_sizes(&outputs);
     Ok(())
 }

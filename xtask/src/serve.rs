@@ -32,6 +32,9 @@ pub fn dev() -> Result {
     println!("  map:        {base}/examples/map.html");
     println!("  API:        {base}/v1/catalog   {base}/v1/health");
     println!("  bundle:     {base}/guanai.js");
+    println!(
+        "  staff:      cargo xtask admin create --username <you>   then POST {base}/v1/admin/login"
+    );
     println!("Stop with Ctrl-C.\n");
     // A port found free can be taken (e.g. as an outgoing connection's source port) before
     // workerd binds it; then wrangler exits at once, and a fresh port is the whole fix.

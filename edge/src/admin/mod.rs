@@ -6,7 +6,9 @@
 //!   session cookie, CSRF tokens, expiry, logout.
 //! - [`staff`]: staff accounts in KV (`staff:<username>`), listing and creating them, and the
 //!   record `cargo xtask admin create` writes to bootstrap the first plan admin.
+//! - [`audit`]: the append-only log of every admin action.
 
+pub mod audit;
 pub mod session;
 pub mod staff;
 #[cfg(test)]
@@ -26,6 +28,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/v1/admin/session", false),
     ("GET", "/v1/admin/staff", false),
     ("POST", "/v1/admin/staff", false),
+    ("GET", "/v1/admin/audit", false),
 ];
 
 /// Answers `/v1/admin/*`; `Ok(None)` when the path is not an admin route.
@@ -40,9 +43,10 @@ pub async fn route(
         ("/v1/admin/session", "GET") => session::show(request, ctx).await?,
         ("/v1/admin/staff", "GET") => staff::list(request, ctx).await?,
         ("/v1/admin/staff", "POST") => staff::create(request, ctx).await?,
+        ("/v1/admin/audit", "GET") => audit::list(request, ctx).await?,
         (path, _) if ROUTES.iter().any(|(_, known, _)| *known == path) => {
             let allow = match path {
-                "/v1/admin/session" => "GET",
+                "/v1/admin/session" | "/v1/admin/audit" => "GET",
                 "/v1/admin/staff" => "GET, POST",
                 _ => "POST",
             };

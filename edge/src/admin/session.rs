@@ -116,6 +116,12 @@ pub async fn login(
         .unwrap_or_else(decoy);
     let matches = verify_password(&login.password, &stored);
     let Some(record) = record.filter(|_| matches) else {
+        let attempted = if guanai_core::staff::check_username(&username).is_ok() {
+            username.as_str()
+        } else {
+            "(invalid username)"
+        };
+        super::audit::record(request, ctx, attempted, "login_failed", "").await?;
         return Err(ApiError::Refused(ErrorCode::InvalidCredentials));
     };
     let token = hex(&ctx.entropy);
@@ -125,6 +131,7 @@ pub async fn login(
         expires_at_ms: ctx.now_ms + SESSION_SECONDS * 1000,
     };
     let value = serde_json::to_string(&session).map_err(|e| ApiError::Storage(e.to_string()))?;
+    super::audit::record(request, ctx, &session.staff.username, "login", "").await?;
     ctx.kv
         .put(
             &session_key(&token),
@@ -149,7 +156,8 @@ pub async fn logout(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    current(request, ctx).await?;
+    let session = current(request, ctx).await?;
+    super::audit::record(request, ctx, &session.staff.username, "logout", "").await?;
     if let Some(token) = cookie(request, COOKIE) {
         ctx.kv
             .delete(&session_key(token))

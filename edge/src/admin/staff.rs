@@ -116,7 +116,7 @@ pub async fn list(
     loop {
         let page = ctx
             .kv
-            .list("staff:", cursor.as_deref())
+            .list("staff:", cursor.as_deref(), crate::store::LIST_PAGE)
             .await
             .map_err(ApiError::storage)?;
         for (name, metadata) in page.keys {
@@ -182,6 +182,14 @@ pub async fn create(
         return Err(ApiError::Refused(ErrorCode::UsernameTaken));
     }
     let value = serde_json::to_string(&record).map_err(|e| ApiError::Storage(e.to_string()))?;
+    super::audit::record(
+        request,
+        ctx,
+        &session.staff.username,
+        "staff_created",
+        &record.staff.username,
+    )
+    .await?;
     ctx.kv
         .put(
             &key(&record.staff.username),

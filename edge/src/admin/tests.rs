@@ -356,3 +356,121 @@ fn wrong_methods_on_admin_routes_are_405_and_unknown_ones_404() {
         404
     );
 }
+
+#[test]
+fn every_admin_action_lands_in_the_audit_log_newest_first() {
+    let kv = staffed();
+    let plan = login(&kv, "plan.admin", 1);
+    let wrong = ApiRequest::new("POST", "/v1/admin/login")
+        .with_header("cf-connecting-ip", "203.0.113.7")
+        .with_body(r#"{"username":"bj.admin","password":"a guess, not the password"}"#);
+    assert_eq!(send(&kv, wrong, NOW_MS + 1_000, 2).status, 401);
+    let created = send(
+        &kv,
+        as_signed(ApiRequest::new("POST", "/v1/admin/staff"), &plan)
+            .with_header("cf-connecting-ip", "198.51.100.4")
+            .with_body(new_staff("hb.viewer", "viewer", Some("hebei"), PASSWORD)),
+        NOW_MS + 2_000,
+        3,
+    );
+    assert_eq!(created.status, 201);
+
+    let read = |who: &Signed, query: &str| {
+        send(
+            &kv,
+            as_signed(ApiRequest::new("GET", "/v1/admin/audit"), who).with_query(query),
+            NOW_MS + 3_000,
+            9,
+        )
+    };
+    let page = read(&plan, "");
+    assert_eq!(page.status, 200);
+    let body: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    let events = body["events"].as_array().unwrap();
+    let summary: Vec<(String, String, String)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["actor"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "staff_created".into(),
+                "plan.admin".into(),
+                "hb.viewer".into()
+            ),
+            ("login_failed".into(), "bj.admin".into(), String::new()),
+            ("login".into(), "plan.admin".into(), String::new()),
+        ]
+    );
+    assert_eq!(events[0]["ip"], "198.51.100.4");
+    assert_eq!(events[1]["ip"], "203.0.113.7");
+    assert!(body["cursor"].is_null());
+    // Nothing secret is ever in the log.
+    for key in kv.keys("audit:") {
+        let value = kv.value(&key).unwrap().value;
+        assert!(
+            !value.contains("guess") && !value.contains(PASSWORD),
+            "{value}"
+        );
+    }
+    // Only the plan admin reads it.
+    let beijing = login(&kv, "bj.admin", 4);
+    assert_eq!(read(&beijing, "").status, 403);
+    let viewer = login(&kv, "tj.viewer", 5);
+    assert_eq!(read(&viewer, "").status, 403);
+}
+
+#[test]
+fn the_audit_log_pages_with_a_cursor() {
+    let kv = staffed();
+    let plan = login(&kv, "plan.admin", 1);
+    let config = crate::testing::config();
+    let limiter = CountingLimiter::new(1_000);
+    for i in 0..120u64 {
+        let ctx = crate::context::Context {
+            kv: &kv,
+            limiter: &limiter,
+            config: &config,
+            secrets: Ok(crate::testing::secrets()),
+            now_ms: NOW_MS + 1_000 + i,
+            entropy: [(i % 200) as u8 + 10; 32],
+        };
+        let request = ApiRequest::new("POST", "/v1/admin/staff");
+        pollster::block_on(super::audit::record(
+            &request,
+            &ctx,
+            "plan.admin",
+            "staff_created",
+            "x",
+        ))
+        .unwrap();
+    }
+    let read = |query: &str| {
+        let response = send(
+            &kv,
+            as_signed(ApiRequest::new("GET", "/v1/admin/audit"), &plan).with_query(query),
+            NOW_MS + 10_000,
+            9,
+        );
+        serde_json::from_str::<serde_json::Value>(&response.body).unwrap()
+    };
+    let first = read("");
+    assert_eq!(first["events"].as_array().unwrap().len(), 100);
+    let cursor = first["cursor"].as_str().unwrap().to_string();
+    let encoded: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("cursor", &cursor)
+        .finish();
+    let second = read(&encoded);
+    // 120 recorded actions and the plan admin's own login: 21 on the second page, oldest last.
+    let rest = second["events"].as_array().unwrap();
+    assert_eq!(rest.len(), 21);
+    assert_eq!(rest[20]["action"], "login");
+    assert!(second["cursor"].is_null());
+}
