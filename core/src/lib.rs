@@ -15,6 +15,8 @@
 //! - [`time`]: "today" as the programme sees it (Asia/Shanghai).
 //! - [`i18n`]: every user-facing string, in zh-CN and en.
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
+//! - [`staff`]: staff roles, the one permission check, Argon2id password hashes.
+//! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
 pub mod application;
 pub mod boundaries;
@@ -35,6 +37,7 @@ pub mod search;
 pub mod signup;
 pub mod staff;
 pub mod synthetic;
+pub mod table;
 pub mod time;
 pub mod validate;
 

@@ -14,7 +14,7 @@ use crate::signups::{PersonalData, SignupRecord};
 use crate::store::MemoryKv;
 use crate::testing::{NOW_MS, outcome_with, published, respond, secrets};
 
-fn signup_form() -> Value {
+pub(crate) fn signup_form() -> Value {
     json!({
         "name": "张晓明",
         "mobile": "+86 138-1234-5678",
@@ -67,7 +67,7 @@ fn run_limited(
 }
 
 /// Submits a sign-up with a fresh challenge.
-fn sign_up(kv: &MemoryKv, key: &str, form: Value, entropy: u8) -> ApiResponse {
+pub(crate) fn sign_up(kv: &MemoryKv, key: &str, form: Value, entropy: u8) -> ApiResponse {
     let body = envelope(form, solved_challenge(kv, entropy));
     run(kv, post("/v1/signups", key, body), NOW_MS + 20_000, entropy)
 }

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod session;
+pub mod signups;
 pub mod staff;
 #[cfg(test)]
 mod tests;
@@ -29,6 +30,11 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/v1/admin/staff", false),
     ("POST", "/v1/admin/staff", false),
     ("GET", "/v1/admin/audit", false),
+    ("GET", "/v1/admin/signups", false),
+    ("GET", "/v1/admin/signups.csv", false),
+    // Detail and review of one sign-up: `<association>/<reference>`.
+    ("GET", "/v1/admin/signups/beijing/GA-SAMPLE", false),
+    ("POST", "/v1/admin/signups/beijing/GA-SAMPLE/review", false),
 ];
 
 /// Answers `/v1/admin/*`; `Ok(None)` when the path is not an admin route.
@@ -44,9 +50,24 @@ pub async fn route(
         ("/v1/admin/staff", "GET") => staff::list(request, ctx).await?,
         ("/v1/admin/staff", "POST") => staff::create(request, ctx).await?,
         ("/v1/admin/audit", "GET") => audit::list(request, ctx).await?,
+        ("/v1/admin/signups", "GET") => signups::list(request, ctx).await?,
+        ("/v1/admin/signups.csv", "GET") => signups::export(request, ctx).await?,
+        (path, _) if path.starts_with("/v1/admin/signups/") => {
+            let (association, reference, review) =
+                signups::parse_path(path).ok_or(ApiError::NotFound)?;
+            match (review, method) {
+                (false, "GET") => signups::detail(request, ctx, association, &reference).await?,
+                (true, "POST") => signups::review(request, ctx, association, &reference).await?,
+                (false, _) => return Err(ApiError::MethodNotAllowed { allow: "GET" }),
+                (true, _) => return Err(ApiError::MethodNotAllowed { allow: "POST" }),
+            }
+        }
         (path, _) if ROUTES.iter().any(|(_, known, _)| *known == path) => {
             let allow = match path {
-                "/v1/admin/session" | "/v1/admin/audit" => "GET",
+                "/v1/admin/session"
+                | "/v1/admin/audit"
+                | "/v1/admin/signups"
+                | "/v1/admin/signups.csv" => "GET",
                 "/v1/admin/staff" => "GET, POST",
                 _ => "POST",
             };

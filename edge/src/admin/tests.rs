@@ -16,7 +16,8 @@ const PASSWORD: &str = "correct horse battery staple";
 
 /// A store with three accounts: the plan admin, Beijing's admin and a Tianjin viewer.
 fn staffed() -> MemoryKv {
-    let kv = MemoryKv::new();
+    // On top of the published demo programme: sign-ups name its partners.
+    let kv = crate::testing::published();
     for (i, (username, role, association)) in [
         ("plan.admin", Role::PlanAdmin, None),
         (
@@ -473,4 +474,263 @@ fn the_audit_log_pages_with_a_cursor() {
     assert_eq!(rest.len(), 21);
     assert_eq!(rest[20]["action"], "login");
     assert!(second["cursor"].is_null());
+}
+
+/// Three sign-ups through the public route: two in Beijing (one with an employer that is a
+/// spreadsheet formula), one in Tianjin. Returns their references.
+fn with_signups(kv: &MemoryKv) -> Vec<String> {
+    use crate::form_tests::{sign_up, signup_form};
+    let mut forms = vec![signup_form(), signup_form(), signup_form()];
+    // Names are letters only; free-text fields such as the employer can hold anything.
+    forms[1]["name"] = "李娜".into();
+    forms[1]["employer"] = "=HYPERLINK(\"http://evil\",\"点我\")".into();
+    forms[1]["mobile"] = "13900001111".into();
+    forms[1]["region"] = "110108".into();
+    forms[1]["level"] = "assistant".into();
+    forms[2]["mobile"] = "13700002222".into();
+    forms[2]["association"] = "tianjin".into();
+    forms[2]["region"] = "120101".into();
+    forms
+        .into_iter()
+        .enumerate()
+        .map(|(i, form)| {
+            let response = sign_up(kv, &format!("signup-key-{i:04}"), form, 40 + i as u8);
+            assert_eq!(response.status, 201, "{}", response.body);
+            let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+            body["reference"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+fn get(kv: &MemoryKv, who: &Signed, path: &str, query: &str) -> ApiResponse {
+    send(
+        kv,
+        as_signed(ApiRequest::new("GET", path), who).with_query(query),
+        NOW_MS + 60_000,
+        9,
+    )
+}
+
+fn listed(response: &ApiResponse) -> Vec<String> {
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    body["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            format!(
+                "{}/{}",
+                row["association"].as_str().unwrap(),
+                row["status"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sign_up_lists_are_scoped_filtered_and_free_of_personal_data() {
+    let kv = staffed();
+    with_signups(&kv);
+    let (plan, beijing, viewer) = (
+        login(&kv, "plan.admin", 1),
+        login(&kv, "bj.admin", 2),
+        login(&kv, "tj.viewer", 3),
+    );
+    let all = get(&kv, &plan, "/v1/admin/signups", "");
+    assert_eq!(all.status, 200);
+    assert_eq!(listed(&all).len(), 3);
+    assert!(
+        !all.body.contains("张晓明")
+            && !all.body.contains("138")
+            && !all.body.contains("HYPERLINK")
+    );
+    assert_eq!(
+        listed(&get(&kv, &beijing, "/v1/admin/signups", "")),
+        ["beijing/received", "beijing/received"]
+    );
+    assert_eq!(
+        listed(&get(&kv, &viewer, "/v1/admin/signups", "")),
+        ["tianjin/received"]
+    );
+    assert_eq!(
+        get(&kv, &beijing, "/v1/admin/signups", "association=tianjin").status,
+        403
+    );
+    assert_eq!(
+        listed(&get(&kv, &plan, "/v1/admin/signups", "region=110105")).len(),
+        1
+    );
+    assert_eq!(
+        listed(&get(&kv, &plan, "/v1/admin/signups", "region=110000")).len(),
+        2
+    );
+    assert_eq!(
+        listed(&get(&kv, &plan, "/v1/admin/signups", "level=assistant")).len(),
+        1
+    );
+    assert_eq!(
+        listed(&get(
+            &kv,
+            &plan,
+            "/v1/admin/signups",
+            "from_ms=1&until_ms=2"
+        ))
+        .len(),
+        0
+    );
+    let bad = get(&kv, &plan, "/v1/admin/signups", "level=guru");
+    assert_eq!((bad.status, code(&bad)), (422, "validation".into()));
+}
+
+#[test]
+fn personal_data_is_shown_only_to_those_allowed_and_every_view_is_audited() {
+    let kv = staffed();
+    let references = with_signups(&kv);
+    let (beijing, viewer) = (login(&kv, "bj.admin", 2), login(&kv, "tj.viewer", 3));
+    let detail = get(
+        &kv,
+        &beijing,
+        &format!("/v1/admin/signups/beijing/{}", references[0]),
+        "",
+    );
+    assert_eq!(detail.status, 200, "{}", detail.body);
+    let body: serde_json::Value = serde_json::from_str(&detail.body).unwrap();
+    assert_eq!(body["personal"]["name"], "张晓明");
+    assert_eq!(body["personal"]["mobile"], "13812345678");
+    let viewed: Vec<String> = kv
+        .keys("audit:")
+        .iter()
+        .map(|k| kv.value(k).unwrap().value)
+        .filter(|v| v.contains("signup_viewed"))
+        .collect();
+    assert_eq!(viewed.len(), 1);
+    assert!(viewed[0].contains(&references[0]) && !viewed[0].contains("张晓明"));
+    // Another association's record, a viewer, a record that does not exist.
+    let tianjin = format!("/v1/admin/signups/tianjin/{}", references[2]);
+    assert_eq!(get(&kv, &beijing, &tianjin, "").status, 403);
+    assert_eq!(get(&kv, &viewer, &tianjin, "").status, 403);
+    assert_eq!(
+        get(&kv, &beijing, "/v1/admin/signups/beijing/GA-NOPE", "").status,
+        404
+    );
+    assert_eq!(
+        get(&kv, &beijing, "/v1/admin/signups/nowhere/GA-1", "").status,
+        404
+    );
+}
+
+#[test]
+fn reviews_change_the_status_with_a_reason_for_rejections() {
+    let kv = staffed();
+    let references = with_signups(&kv);
+    let (beijing, viewer) = (login(&kv, "bj.admin", 2), login(&kv, "tj.viewer", 3));
+    let review = |who: &Signed, association: &str, reference: &str, body: &str| {
+        send(
+            &kv,
+            as_signed(
+                ApiRequest::new(
+                    "POST",
+                    &format!("/v1/admin/signups/{association}/{reference}/review"),
+                ),
+                who,
+            )
+            .with_body(body.to_string()),
+            NOW_MS + 60_000,
+            9,
+        )
+    };
+    let no_reason = review(
+        &beijing,
+        "beijing",
+        &references[0],
+        r#"{"decision":"rejected"}"#,
+    );
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("\"note\""));
+    assert_eq!(
+        review(
+            &viewer,
+            "tianjin",
+            &references[2],
+            r#"{"decision":"verified"}"#
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        review(
+            &beijing,
+            "tianjin",
+            &references[2],
+            r#"{"decision":"verified"}"#
+        )
+        .status,
+        403
+    );
+    let done = review(
+        &beijing,
+        "beijing",
+        &references[0],
+        r#"{"decision":"verified","note":"证书已核对"}"#,
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(
+        listed(&get(&kv, &beijing, "/v1/admin/signups", "status=verified")),
+        ["beijing/verified"]
+    );
+    let stored = kv
+        .value(&format!("signup:beijing:{}", references[0]))
+        .unwrap()
+        .value;
+    assert!(stored.contains("\"by\":\"bj.admin\"") && stored.contains("证书已核对"));
+    // The personal data is still sealed and still opens.
+    let detail = get(
+        &kv,
+        &beijing,
+        &format!("/v1/admin/signups/beijing/{}", references[0]),
+        "",
+    );
+    assert!(detail.body.contains("张晓明"));
+}
+
+#[test]
+fn exports_are_excel_ready_formula_safe_restricted_and_audited() {
+    let kv = staffed();
+    with_signups(&kv);
+    let (beijing, viewer) = (login(&kv, "bj.admin", 2), login(&kv, "tj.viewer", 3));
+    let export = get(&kv, &beijing, "/v1/admin/signups.csv", "");
+    assert_eq!(export.status, 200, "{}", export.body);
+    assert_eq!(
+        export.header("content-type"),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(
+        export
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment")
+    );
+    assert!(export.body.starts_with('\u{feff}'));
+    let lines: Vec<&str> = export.body.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].contains("姓名 Name"));
+    assert!(export.body.contains("张晓明") && export.body.contains("13812345678"));
+    assert!(
+        export
+            .body
+            .contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"点我\"\")\""),
+        "{}",
+        export.body
+    );
+    assert!(
+        !export.body.contains("天津"),
+        "Beijing's export holds only Beijing"
+    );
+    assert_eq!(get(&kv, &viewer, "/v1/admin/signups.csv", "").status, 403);
+    let audited = kv
+        .keys("audit:")
+        .iter()
+        .map(|k| kv.value(k).unwrap().value)
+        .any(|v| v.contains("signups_exported") && v.contains("2 rows"));
+    assert!(audited);
 }
