@@ -242,15 +242,31 @@ pub fn bench_login(tools: &Tools) -> Result {
         stream
             .write_all(raw.as_bytes())
             .map_err(|error| error.to_string())?;
-        let mut answer = String::new();
-        std::io::Read::read_to_string(&mut stream, &mut answer).map_err(|e| e.to_string())?;
-        if !answer.starts_with("HTTP/1.1 200") {
-            return Err(format!(
-                "unexpected answer: {}",
-                answer.lines().next().unwrap_or("")
-            ));
+        // Read the head, then exactly Content-Length bytes: the dev proxy keeps connections
+        // open for seconds after the answer, so "read until closed" would time the proxy.
+        let mut reader = std::io::BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).map_err(|e| e.to_string())?;
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).map_err(|e| e.to_string())?;
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
         }
-        Ok(started.elapsed())
+        let mut body = vec![0u8; length];
+        std::io::Read::read_exact(&mut reader, &mut body).map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        if !status.starts_with("HTTP/1.1 200") {
+            return Err(format!("unexpected answer: {}", status.trim()));
+        }
+        Ok(elapsed)
     };
     let health = || {
         request("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".into())

@@ -270,7 +270,12 @@ fn sizes(path: &Path) -> (usize, usize, usize) {
 
 /// `cargo xtask bench`: search speed over generated catalogues, proof-of-work solve time and the
 /// map's pan frame time in the browser, then artefact sizes.
-pub fn bench() -> Result {
+pub fn bench(only: Option<&str>) -> Result {
+    if only == Some("login") {
+        let tools = ensure_build_tools()?;
+        all(&tools)?;
+        return crate::admin::bench_login(&tools);
+    }
     use guanai_core::search::{Filter, SearchIndex};
     println!("native search over synthetic catalogues (median of 21 runs):");
     for size in [1_000, 10_000] {

@@ -27,7 +27,7 @@ const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin>
   dev     build everything, seed local KV with the demo programme, serve on http://127.0.0.1:8787
   test    run every test tier: native, wasm-bindgen-test in headless Chromium, end-to-end
   build   build the widget bundle (pkg/) and the worker; print artefact sizes
-  bench   print performance figures
+  bench   print performance figures (`bench login`: only what a staff login costs)
   admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)";
 
 fn main() -> ExitCode {
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Some("dev") => serve::dev(),
         Some("test") => test::all(),
         Some("build") => build::command(),
-        Some("bench") => build::bench(),
+        Some("bench") => build::bench(args.get(1).map(String::as_str)),
         Some("admin") => admin::command(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
