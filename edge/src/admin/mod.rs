@@ -9,6 +9,7 @@
 //! - [`audit`]: the append-only log of every admin action.
 
 pub mod audit;
+pub mod catalog;
 pub mod session;
 pub mod signups;
 pub mod staff;
@@ -35,6 +36,13 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     // Detail and review of one sign-up: `<association>/<reference>`.
     ("GET", "/v1/admin/signups/beijing/GA-SAMPLE", false),
     ("POST", "/v1/admin/signups/beijing/GA-SAMPLE/review", false),
+    ("GET", "/v1/admin/catalog", false),
+    ("GET", "/v1/admin/catalog/versions", false),
+    ("POST", "/v1/admin/catalog/publish", false),
+    ("POST", "/v1/admin/catalog/rollback", false),
+    ("POST", "/v1/admin/catalog/drafts-from-published", false),
+    ("PUT", "/v1/admin/partners/sample-partner", false),
+    ("PUT", "/v1/admin/benefits/sample-benefit", false),
 ];
 
 /// Answers `/v1/admin/*`; `Ok(None)` when the path is not an admin route.
@@ -50,6 +58,21 @@ pub async fn route(
         ("/v1/admin/staff", "GET") => staff::list(request, ctx).await?,
         ("/v1/admin/staff", "POST") => staff::create(request, ctx).await?,
         ("/v1/admin/audit", "GET") => audit::list(request, ctx).await?,
+        ("/v1/admin/catalog", "GET") => catalog::show(request, ctx).await?,
+        ("/v1/admin/catalog/versions", "GET") => catalog::versions(request, ctx).await?,
+        ("/v1/admin/catalog/publish", "POST") => catalog::publish(request, ctx).await?,
+        ("/v1/admin/catalog/rollback", "POST") => catalog::rollback(request, ctx).await?,
+        ("/v1/admin/catalog/drafts-from-published", "POST") => {
+            catalog::drafts_from_published(request, ctx).await?
+        }
+        (path, "PUT") if catalog::item_id(path, "partners").is_some() => {
+            let id = catalog::item_id(path, "partners").unwrap_or_default();
+            catalog::save_partner(request, ctx, id).await?
+        }
+        (path, "PUT") if catalog::item_id(path, "benefits").is_some() => {
+            let id = catalog::item_id(path, "benefits").unwrap_or_default();
+            catalog::save_benefit(request, ctx, id).await?
+        }
         ("/v1/admin/signups", "GET") => signups::list(request, ctx).await?,
         ("/v1/admin/signups.csv", "GET") => signups::export(request, ctx).await?,
         (path, _) if path.starts_with("/v1/admin/signups/") => {
@@ -67,11 +90,24 @@ pub async fn route(
                 "/v1/admin/session"
                 | "/v1/admin/audit"
                 | "/v1/admin/signups"
-                | "/v1/admin/signups.csv" => "GET",
+                | "/v1/admin/signups.csv"
+                | "/v1/admin/catalog"
+                | "/v1/admin/catalog/versions" => "GET",
                 "/v1/admin/staff" => "GET, POST",
+                p if p.starts_with("/v1/admin/partners/")
+                    || p.starts_with("/v1/admin/benefits/") =>
+                {
+                    "PUT"
+                }
                 _ => "POST",
             };
             return Err(ApiError::MethodNotAllowed { allow });
+        }
+        (path, _)
+            if catalog::item_id(path, "partners").is_some()
+                || catalog::item_id(path, "benefits").is_some() =>
+        {
+            return Err(ApiError::MethodNotAllowed { allow: "PUT" });
         }
         _ => return Ok(None),
     };

@@ -734,3 +734,223 @@ fn exports_are_excel_ready_formula_safe_restricted_and_audited() {
         .any(|v| v.contains("signups_exported") && v.contains("2 rows"));
     assert!(audited);
 }
+
+/// Fresh randomness for each request, as the worker has: audit keys must not collide.
+fn fresh() -> u8 {
+    static NEXT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(100);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn put(kv: &MemoryKv, who: &Signed, path: &str, body: serde_json::Value, now: u64) -> ApiResponse {
+    let request = as_signed(ApiRequest::new("PUT", path), who).with_body(body.to_string());
+    send(kv, request, now, fresh())
+}
+
+fn post(kv: &MemoryKv, who: &Signed, path: &str, body: &str, now: u64) -> ApiResponse {
+    let request = as_signed(ApiRequest::new("POST", path), who).with_body(body.to_string());
+    send(kv, request, now, fresh())
+}
+
+/// The public catalogue as widgets get it, and its ETag.
+fn public_catalogue(kv: &MemoryKv) -> (guanai_core::Catalogue, String) {
+    let response = send(kv, ApiRequest::new("GET", "/v1/catalog"), NOW_MS, 9);
+    assert_eq!(response.status, 200);
+    (
+        serde_json::from_str(&response.body).unwrap(),
+        response.header("etag").unwrap().to_string(),
+    )
+}
+
+#[test]
+fn staff_edit_drafts_within_their_association_and_the_plan_admin_publishes_and_rolls_back() {
+    let kv = staffed();
+    let (plan, beijing) = (login(&kv, "plan.admin", 1), login(&kv, "bj.admin", 2));
+    let (demo, demo_etag) = public_catalogue(&kv);
+
+    // Editing starts from what is published; only the plan admin may do that.
+    assert_eq!(
+        post(
+            &kv,
+            &beijing,
+            "/v1/admin/catalog/drafts-from-published",
+            "",
+            NOW_MS
+        )
+        .status,
+        403
+    );
+    let checked_out = post(
+        &kv,
+        &plan,
+        "/v1/admin/catalog/drafts-from-published",
+        "",
+        NOW_MS,
+    );
+    assert_eq!(checked_out.status, 200);
+    assert!(checked_out.body.contains(&format!(
+        "\"created\":{}",
+        demo.partners.len() + demo.benefits.len()
+    )));
+
+    // Beijing's admin edits a Beijing partner, not a Tianjin one.
+    let mut dental = serde_json::to_value(demo.partner("weier-dental").unwrap()).unwrap();
+    dental["name"]["zh"] = "北京维尔口腔医院（总院）".into();
+    let edited = put(
+        &kv,
+        &beijing,
+        "/v1/admin/partners/weier-dental",
+        serde_json::json!({"partner": dental}),
+        NOW_MS,
+    );
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let tianjin = serde_json::to_value(demo.partner("yikang-tianjin").unwrap()).unwrap();
+    let refused = put(
+        &kv,
+        &beijing,
+        "/v1/admin/partners/yikang-tianjin",
+        serde_json::json!({"partner": tianjin}),
+        NOW_MS,
+    );
+    assert_eq!(refused.status, 403);
+
+    // A new benefit gets the full domain validation, field by field.
+    let mut offer = serde_json::to_value(&demo.benefits[0]).unwrap();
+    offer["id"] = "weier-dental-winter-check".into();
+    offer["partner"] = "weier-dental".into();
+    offer["title"]["zh"] = "".into();
+    offer["regions"] = serde_json::json!(["999999"]);
+    let invalid = put(
+        &kv,
+        &beijing,
+        "/v1/admin/benefits/weier-dental-winter-check",
+        serde_json::json!({"benefit": offer}),
+        NOW_MS,
+    );
+    assert_eq!(invalid.status, 422);
+    assert!(
+        invalid.body.contains("title") && invalid.body.contains("regions"),
+        "{}",
+        invalid.body
+    );
+    offer["title"]["zh"] = "冬季口腔检查".into();
+    offer["regions"] = serde_json::json!(["110000"]);
+    let created = put(
+        &kv,
+        &beijing,
+        "/v1/admin/benefits/weier-dental-winter-check",
+        serde_json::json!({"benefit": offer}),
+        NOW_MS,
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+
+    // Publishing is the plan admin's: a new snapshot that widgets see at once, whole.
+    assert_eq!(
+        post(&kv, &beijing, "/v1/admin/catalog/publish", "", NOW_MS).status,
+        403
+    );
+    let published = post(
+        &kv,
+        &plan,
+        "/v1/admin/catalog/publish",
+        r#"{"sample":true}"#,
+        NOW_MS + 1,
+    );
+    assert_eq!(published.status, 201, "{}", published.body);
+    let version: serde_json::Value = serde_json::from_str(&published.body).unwrap();
+    let (live, live_etag) = public_catalogue(&kv);
+    assert_eq!(live.version, version["version"].as_str().unwrap());
+    assert_ne!(live_etag, demo_etag);
+    assert!(
+        live.benefits
+            .iter()
+            .any(|b| b.id == "weier-dental-winter-check" && b.title.zh == "冬季口腔检查")
+    );
+    assert_eq!(
+        live.partner("weier-dental").unwrap().name.zh,
+        "北京维尔口腔医院（总院）"
+    );
+
+    // Archiving a partner takes it and its offers out of the next snapshot.
+    let archive = put(
+        &kv,
+        &plan,
+        "/v1/admin/partners/weier-dental",
+        serde_json::json!({"partner": dental, "archived": true}),
+        NOW_MS + 2,
+    );
+    assert_eq!(archive.status, 200);
+    assert_eq!(
+        post(&kv, &plan, "/v1/admin/catalog/publish", "{}", NOW_MS + 3).status,
+        201
+    );
+    let (without, _) = public_catalogue(&kv);
+    assert!(without.partner("weier-dental").is_none());
+    assert!(without.benefits.iter().all(|b| b.partner != "weier-dental"));
+
+    // Rolling back restores an earlier snapshot byte for byte.
+    let versions = send(
+        &kv,
+        as_signed(
+            ApiRequest::new("GET", "/v1/admin/catalog/versions"),
+            &beijing,
+        ),
+        NOW_MS,
+        9,
+    );
+    assert_eq!(versions.status, 200);
+    assert_eq!(
+        versions.body.matches("\"etag\"").count(),
+        3,
+        "{}",
+        versions.body
+    );
+    let back = post(
+        &kv,
+        &plan,
+        "/v1/admin/catalog/rollback",
+        &format!(r#"{{"version":"{}"}}"#, demo.version),
+        NOW_MS + 4,
+    );
+    assert_eq!(back.status, 200);
+    let (restored, restored_etag) = public_catalogue(&kv);
+    assert_eq!(
+        (restored.version, restored_etag),
+        (demo.version.clone(), demo_etag)
+    );
+    let missing = post(
+        &kv,
+        &plan,
+        "/v1/admin/catalog/rollback",
+        r#"{"version":"never"}"#,
+        NOW_MS + 5,
+    );
+    assert_eq!(missing.status, 404);
+    // Every step is in the audit log.
+    let actions: Vec<String> = kv
+        .keys("audit:")
+        .iter()
+        .map(|k| kv.value(k).unwrap().value)
+        .collect();
+    for action in [
+        "drafts_from_published",
+        "partner_saved",
+        "benefit_saved",
+        "catalog_published",
+        "partner_archived",
+        "catalog_rolled_back",
+    ] {
+        assert!(
+            actions.iter().any(|a| a.contains(action)),
+            "{action} not audited"
+        );
+    }
+}
+
+#[test]
+fn nothing_is_published_from_no_drafts() {
+    let kv = staffed();
+    let plan = login(&kv, "plan.admin", 1);
+    let empty = post(&kv, &plan, "/v1/admin/catalog/publish", "", NOW_MS);
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("empty_catalogue"));
+}

@@ -1,0 +1,532 @@
+//! Editing the catalogue and publishing it.
+//!
+//! Staff edit drafts — one KV key per partner (`draft-partner:<id>`) and per benefit
+//! (`draft-benefit:<id>`), so two people editing different items never overwrite each other.
+//! Publishing gathers the drafts that are not archived, runs the one domain validation over the
+//! whole catalogue, and writes a new immutable snapshot (`catalog:version:<v>`) before moving
+//! the published copy (`catalog:published`) — a single-key switch, so widgets see the old
+//! catalogue or the new one, never half of either. Every earlier version stays, for rollback.
+
+use guanai_core::i18n::ErrorCode;
+use guanai_core::staff::Action;
+use guanai_core::validate::{self, FieldError};
+use guanai_core::{Association, Benefit, Catalogue, Partner, regions};
+use serde::{Deserialize, Serialize};
+
+use super::audit;
+use super::session::{Session, authorize, current};
+use crate::catalog::{self, PUBLISHED_KEY, SnapshotMeta, version_key};
+use crate::context::Context;
+use crate::error::ApiError;
+use crate::forms::MAX_BODY_BYTES;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::limits::RateLimiter;
+use crate::store::{Kv, LIST_PAGE, PutOptions};
+
+/// A partner being edited, with the association responsible for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftPartner {
+    pub partner: Partner,
+    /// The association that looks after this partner; `None` for plan-wide partners, which
+    /// only the plan admin edits.
+    #[serde(default)]
+    pub association: Option<Association>,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub updated_by: String,
+    #[serde(default)]
+    pub updated_at_ms: u64,
+}
+
+/// A benefit being edited. It belongs to its partner's association.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftBenefit {
+    pub benefit: Benefit,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub updated_by: String,
+    #[serde(default)]
+    pub updated_at_ms: u64,
+}
+
+fn partner_key(id: &str) -> String {
+    format!("draft-partner:{id}")
+}
+
+fn benefit_key(id: &str) -> String {
+    format!("draft-benefit:{id}")
+}
+
+/// The association whose province holds the partner's first location, if any.
+fn owner_of(partner: &Partner) -> Option<Association> {
+    let province = regions::find(&partner.locations.first()?.region)?.province();
+    Association::ALL
+        .iter()
+        .copied()
+        .find(|a| a.province_code() == province)
+}
+
+fn too_large(request: &ApiRequest) -> Result<(), ApiError> {
+    if request.body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
+    }
+    Ok(())
+}
+
+fn forbidden(_: guanai_core::staff::Denied) -> ApiError {
+    ApiError::Refused(ErrorCode::Forbidden)
+}
+
+async fn read<T: for<'de> Deserialize<'de>>(
+    kv: &impl Kv,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
+    match kv.get(key).await.map_err(ApiError::storage)? {
+        Some(stored) => serde_json::from_str(&stored.value).map(Some).map_err(|_| {
+            ApiError::Storage(format!(
+                "unreadable {}",
+                key.split(':').next().unwrap_or_default()
+            ))
+        }),
+        None => Ok(None),
+    }
+}
+
+async fn write(kv: &impl Kv, key: &str, value: &impl Serialize) -> Result<(), ApiError> {
+    let text = serde_json::to_string(value).map_err(|e| ApiError::Storage(e.to_string()))?;
+    kv.put(key, &text, PutOptions::default())
+        .await
+        .map_err(ApiError::storage)
+}
+
+/// Every value under `prefix`, parsed (one listing per 1,000 keys, one read per key: admin only).
+async fn read_all<T: for<'de> Deserialize<'de>>(
+    kv: &impl Kv,
+    prefix: &str,
+) -> Result<Vec<T>, ApiError> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = kv
+            .list(prefix, cursor.as_deref(), LIST_PAGE)
+            .await
+            .map_err(ApiError::storage)?;
+        for (name, _) in &page.keys {
+            if let Some(item) = read(kv, name).await? {
+                items.push(item);
+            }
+        }
+        cursor = page.cursor;
+        if cursor.is_none() {
+            return Ok(items);
+        }
+    }
+}
+
+/// A one-item catalogue for running the domain validation over a single draft.
+fn alone(partners: Vec<Partner>, benefits: Vec<Benefit>, now_ms: u64) -> Catalogue {
+    Catalogue {
+        version: "draft".into(),
+        published_at: chrono::DateTime::from_timestamp_millis(now_ms as i64).unwrap_or_default(),
+        sample: false,
+        partners,
+        benefits,
+    }
+}
+
+#[derive(Deserialize)]
+struct PartnerChange {
+    partner: Partner,
+    #[serde(default)]
+    association: Option<Association>,
+    #[serde(default)]
+    archived: bool,
+}
+
+/// `PUT /v1/admin/partners/<id>` `{partner, association?, archived?}`: create or edit.
+pub async fn save_partner(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    too_large(request)?;
+    let session = current(request, ctx).await?;
+    let change: PartnerChange =
+        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let existing: Option<DraftPartner> = read(ctx.kv, &partner_key(id)).await?;
+    // Editing needs rights over the partner as it is and as it would become.
+    let before = existing.as_ref().map(|d| d.association);
+    let after = change
+        .association
+        .or(before.flatten())
+        .or_else(|| owner_of(&change.partner));
+    if let Some(before) = before {
+        session.staff.may(Action::Edit, before).map_err(forbidden)?;
+    }
+    session.staff.may(Action::Edit, after).map_err(forbidden)?;
+    let mut errors = validate::catalogue(&alone(vec![change.partner.clone()], vec![], ctx.now_ms))
+        .err()
+        .unwrap_or_default();
+    if change.partner.id != id {
+        errors.push(FieldError::new(
+            "partner.id",
+            "id_mismatch",
+            "编号与地址不一致",
+            "The id does not match the address",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let draft = DraftPartner {
+        partner: change.partner,
+        association: after,
+        archived: change.archived,
+        updated_by: session.staff.username.clone(),
+        updated_at_ms: ctx.now_ms,
+    };
+    audit::record(
+        request,
+        ctx,
+        &session.staff.username,
+        if draft.archived {
+            "partner_archived"
+        } else {
+            "partner_saved"
+        },
+        id,
+    )
+    .await?;
+    write(ctx.kv, &partner_key(id), &draft).await?;
+    Ok(ApiResponse::json(
+        if existing.is_some() { 200 } else { 201 },
+        serde_json::to_string(&draft).unwrap_or_default(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct BenefitChange {
+    benefit: Benefit,
+    #[serde(default)]
+    archived: bool,
+}
+
+/// `PUT /v1/admin/benefits/<id>` `{benefit, archived?}`: create or edit, with the full domain
+/// validation (area, regions, levels, dates, zh + en texts) against its partner.
+pub async fn save_benefit(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    too_large(request)?;
+    let session = current(request, ctx).await?;
+    let change: BenefitChange =
+        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let partner: Option<DraftPartner> = read(ctx.kv, &partner_key(&change.benefit.partner)).await?;
+    let Some(partner) = partner else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "benefit.partner",
+            "unknown_partner",
+            "请先添加该合作单位",
+            "Add the partner first",
+        )]));
+    };
+    session
+        .staff
+        .may(Action::Edit, partner.association)
+        .map_err(forbidden)?;
+    let existing: Option<DraftBenefit> = read(ctx.kv, &benefit_key(id)).await?;
+    let mut errors = validate::catalogue(&alone(
+        vec![partner.partner],
+        vec![change.benefit.clone()],
+        ctx.now_ms,
+    ))
+    .err()
+    .unwrap_or_default();
+    if change.benefit.id != id {
+        errors.push(FieldError::new(
+            "benefit.id",
+            "id_mismatch",
+            "编号与地址不一致",
+            "The id does not match the address",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let draft = DraftBenefit {
+        benefit: change.benefit,
+        archived: change.archived,
+        updated_by: session.staff.username.clone(),
+        updated_at_ms: ctx.now_ms,
+    };
+    audit::record(
+        request,
+        ctx,
+        &session.staff.username,
+        if draft.archived {
+            "benefit_archived"
+        } else {
+            "benefit_saved"
+        },
+        id,
+    )
+    .await?;
+    write(ctx.kv, &benefit_key(id), &draft).await?;
+    Ok(ApiResponse::json(
+        if existing.is_some() { 200 } else { 201 },
+        serde_json::to_string(&draft).unwrap_or_default(),
+    ))
+}
+
+/// `GET /v1/admin/catalog`: every draft and the published version (any staff member).
+pub async fn show(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    authorize(request, ctx, Action::Read, None).await?;
+    let partners: Vec<DraftPartner> = read_all(ctx.kv, "draft-partner:").await?;
+    let benefits: Vec<DraftBenefit> = read_all(ctx.kv, "draft-benefit:").await?;
+    let published = ctx
+        .kv
+        .get(PUBLISHED_KEY)
+        .await
+        .map_err(ApiError::storage)?
+        .and_then(|stored| stored.metadata)
+        .and_then(|metadata| serde_json::from_value::<SnapshotMeta>(metadata).ok())
+        .map(|meta| meta.version);
+    let body =
+        serde_json::json!({ "partners": partners, "benefits": benefits, "published": published });
+    Ok(ApiResponse::json(200, body.to_string()))
+}
+
+/// `POST /v1/admin/catalog/drafts-from-published`: starts editing from what is published —
+/// every published partner and benefit becomes a draft (existing drafts are kept).
+pub async fn drafts_from_published(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    let session = authorize(request, ctx, Action::Publish, None).await?;
+    let published: Catalogue = read(ctx.kv, PUBLISHED_KEY)
+        .await?
+        .ok_or(ApiError::CatalogUnavailable)?;
+    let mut created = 0;
+    for partner in published.partners {
+        let key = partner_key(&partner.id);
+        if read::<DraftPartner>(ctx.kv, &key).await?.is_none() {
+            let association = owner_of(&partner);
+            write(
+                ctx.kv,
+                &key,
+                &DraftPartner {
+                    partner,
+                    association,
+                    archived: false,
+                    updated_by: session.staff.username.clone(),
+                    updated_at_ms: ctx.now_ms,
+                },
+            )
+            .await?;
+            created += 1;
+        }
+    }
+    for benefit in published.benefits {
+        let key = benefit_key(&benefit.id);
+        if read::<DraftBenefit>(ctx.kv, &key).await?.is_none() {
+            write(
+                ctx.kv,
+                &key,
+                &DraftBenefit {
+                    benefit,
+                    archived: false,
+                    updated_by: session.staff.username.clone(),
+                    updated_at_ms: ctx.now_ms,
+                },
+            )
+            .await?;
+            created += 1;
+        }
+    }
+    audit::record(
+        request,
+        ctx,
+        &session.staff.username,
+        "drafts_from_published",
+        &format!("{created} drafts"),
+    )
+    .await?;
+    Ok(ApiResponse::json(
+        200,
+        serde_json::json!({ "created": created }).to_string(),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct PublishOptions {
+    /// Marks the snapshot as sample data (the widgets then say so on every screen).
+    #[serde(default)]
+    sample: bool,
+}
+
+/// `POST /v1/admin/catalog/publish` `{sample?}` (plan admins): a new snapshot from the drafts
+/// that are not archived, validated as a whole, then switched to in one write.
+pub async fn publish(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    let session: Session = authorize(request, ctx, Action::Publish, None).await?;
+    let options: PublishOptions = if request.body.trim().is_empty() {
+        PublishOptions::default()
+    } else {
+        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?
+    };
+    let partners: Vec<Partner> = read_all::<DraftPartner>(ctx.kv, "draft-partner:")
+        .await?
+        .into_iter()
+        .filter(|d| !d.archived)
+        .map(|d| d.partner)
+        .collect();
+    // A benefit of an archived or missing partner is not published either.
+    let benefits: Vec<Benefit> = read_all::<DraftBenefit>(ctx.kv, "draft-benefit:")
+        .await?
+        .into_iter()
+        .filter(|d| !d.archived && partners.iter().any(|p| p.id == d.benefit.partner))
+        .map(|d| d.benefit)
+        .collect();
+    if partners.is_empty() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "partners",
+            "empty_catalogue",
+            "没有可发布的合作单位",
+            "There are no partners to publish",
+        )]));
+    }
+    let published_at =
+        chrono::DateTime::from_timestamp_millis(ctx.now_ms as i64).unwrap_or_default();
+    let catalogue = Catalogue {
+        version: format!(
+            "{}-{}",
+            guanai_core::time::iso_date(guanai_core::time::shanghai_date(published_at)),
+            ctx.now_ms
+        ),
+        published_at,
+        sample: options.sample,
+        partners,
+        benefits,
+    };
+    let entries = catalog::publish_entries(&catalogue).map_err(ApiError::Validation)?;
+    audit::record(
+        request,
+        ctx,
+        &session.staff.username,
+        "catalog_published",
+        &catalogue.version,
+    )
+    .await?;
+    for entry in entries {
+        let metadata =
+            serde_json::to_value(&entry.metadata).map_err(|e| ApiError::Storage(e.to_string()))?;
+        ctx.kv
+            .put(
+                &entry.key,
+                &entry.value,
+                PutOptions {
+                    metadata: Some(metadata),
+                    expiration_ttl: None,
+                },
+            )
+            .await
+            .map_err(ApiError::storage)?;
+    }
+    let body = serde_json::json!({
+        "version": catalogue.version,
+        "partners": catalogue.partners.len(),
+        "benefits": catalogue.benefits.len(),
+    });
+    Ok(ApiResponse::json(201, body.to_string()))
+}
+
+#[derive(Deserialize)]
+struct Rollback {
+    version: String,
+}
+
+/// `POST /v1/admin/catalog/rollback` `{version}` (plan admins): publishes an earlier snapshot
+/// again, byte for byte (same ETag), in one write.
+pub async fn rollback(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    let session = authorize(request, ctx, Action::Publish, None).await?;
+    let rollback: Rollback =
+        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let stored = ctx
+        .kv
+        .get(&version_key(&rollback.version))
+        .await
+        .map_err(ApiError::storage)?
+        .ok_or(ApiError::NotFound)?;
+    audit::record(
+        request,
+        ctx,
+        &session.staff.username,
+        "catalog_rolled_back",
+        &rollback.version,
+    )
+    .await?;
+    ctx.kv
+        .put(
+            PUBLISHED_KEY,
+            &stored.value,
+            PutOptions {
+                metadata: stored.metadata,
+                expiration_ttl: None,
+            },
+        )
+        .await
+        .map_err(ApiError::storage)?;
+    Ok(ApiResponse::json(
+        200,
+        serde_json::json!({ "version": rollback.version }).to_string(),
+    ))
+}
+
+/// `GET /v1/admin/catalog/versions`: every published snapshot, oldest first.
+pub async fn versions(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    authorize(request, ctx, Action::Read, None).await?;
+    let page = ctx
+        .kv
+        .list(
+            "catalog:version:",
+            request.query("cursor").as_deref(),
+            LIST_PAGE,
+        )
+        .await
+        .map_err(ApiError::storage)?;
+    let versions: Vec<serde_json::Value> = page
+        .keys
+        .into_iter()
+        .filter_map(|(_, metadata)| metadata)
+        .collect();
+    let body = serde_json::json!({ "versions": versions, "cursor": page.cursor });
+    Ok(ApiResponse::json(200, body.to_string()))
+}
+
+/// The id in `/v1/admin/<kind>/<id>`, when well formed.
+pub fn item_id<'p>(path: &'p str, kind: &str) -> Option<&'p str> {
+    let id = path
+        .strip_prefix("/v1/admin/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')?;
+    (!id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+    .then_some(id)
+}
