@@ -16,6 +16,7 @@
 //! - [`i18n`]: every user-facing string, in zh-CN and en.
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
 //! - [`staff`]: staff roles, the one permission check, Argon2id password hashes.
+//! - [`hsds`]: the catalogue as Open Referral HSDS 3.0 JSON.
 //! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
 pub mod application;
@@ -28,6 +29,7 @@ pub mod credit_code;
 pub mod demo;
 pub mod digest;
 pub mod geo;
+pub mod hsds;
 pub mod i18n;
 pub mod mobile;
 pub mod model;

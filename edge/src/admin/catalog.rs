@@ -530,3 +530,20 @@ pub fn item_id<'p>(path: &'p str, kind: &str) -> Option<&'p str> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
     .then_some(id)
 }
+
+/// `GET /v1/admin/catalog/hsds.json`: the published catalogue as Open Referral HSDS JSON.
+pub async fn hsds(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    authorize(request, ctx, Action::Read, None).await?;
+    let published: Catalogue = read(ctx.kv, PUBLISHED_KEY)
+        .await?
+        .ok_or(ApiError::CatalogUnavailable)?;
+    let now = chrono::DateTime::from_timestamp_millis(ctx.now_ms as i64).unwrap_or_default();
+    let body = guanai_core::hsds::export(&published, guanai_core::time::shanghai_date(now));
+    Ok(ApiResponse::json(200, body.to_string()).with_header(
+        "content-disposition",
+        "attachment; filename=\"guanai-hsds.json\"",
+    ))
+}

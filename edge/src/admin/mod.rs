@@ -38,6 +38,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("POST", "/v1/admin/signups/beijing/GA-SAMPLE/review", false),
     ("GET", "/v1/admin/catalog", false),
     ("GET", "/v1/admin/catalog/versions", false),
+    ("GET", "/v1/admin/catalog/hsds.json", false),
     ("POST", "/v1/admin/catalog/publish", false),
     ("POST", "/v1/admin/catalog/rollback", false),
     ("POST", "/v1/admin/catalog/drafts-from-published", false),
@@ -60,6 +61,7 @@ pub async fn route(
         ("/v1/admin/audit", "GET") => audit::list(request, ctx).await?,
         ("/v1/admin/catalog", "GET") => catalog::show(request, ctx).await?,
         ("/v1/admin/catalog/versions", "GET") => catalog::versions(request, ctx).await?,
+        ("/v1/admin/catalog/hsds.json", "GET") => catalog::hsds(request, ctx).await?,
         ("/v1/admin/catalog/publish", "POST") => catalog::publish(request, ctx).await?,
         ("/v1/admin/catalog/rollback", "POST") => catalog::rollback(request, ctx).await?,
         ("/v1/admin/catalog/drafts-from-published", "POST") => {
@@ -92,7 +94,8 @@ pub async fn route(
                 | "/v1/admin/signups"
                 | "/v1/admin/signups.csv"
                 | "/v1/admin/catalog"
-                | "/v1/admin/catalog/versions" => "GET",
+                | "/v1/admin/catalog/versions"
+                | "/v1/admin/catalog/hsds.json" => "GET",
                 "/v1/admin/staff" => "GET, POST",
                 p if p.starts_with("/v1/admin/partners/")
                     || p.starts_with("/v1/admin/benefits/") =>

@@ -954,3 +954,35 @@ fn nothing_is_published_from_no_drafts() {
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("empty_catalogue"));
 }
+
+#[test]
+fn the_published_catalogue_exports_as_hsds_for_any_staff_member() {
+    let kv = staffed();
+    let viewer = login(&kv, "tj.viewer", 3);
+    let response = send(
+        &kv,
+        as_signed(
+            ApiRequest::new("GET", "/v1/admin/catalog/hsds.json"),
+            &viewer,
+        ),
+        NOW_MS,
+        9,
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert!(
+        response
+            .header("content-disposition")
+            .unwrap()
+            .contains("guanai-hsds.json")
+    );
+    let hsds: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    let demo = guanai_core::demo::programme();
+    for (table, rows) in [
+        ("organizations", demo.partners.len()),
+        ("services", demo.benefits.len()),
+        ("locations", 10),
+    ] {
+        assert_eq!(hsds[table].as_array().unwrap().len(), rows, "{table}");
+    }
+    assert!(!hsds["service_at_locations"].as_array().unwrap().is_empty());
+}
