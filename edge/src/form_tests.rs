@@ -371,7 +371,7 @@ fn without_keys_the_forms_fail_loudly_and_say_so_in_the_log() {
     assert!(problem.unwrap_or_default().contains("CHALLENGE_KEY"));
 }
 
-fn application_form() -> Value {
+pub(crate) fn application_form() -> Value {
     json!({
         "company": "北京示例健康科技有限公司",
         "credit_code": "91110000802100433B",
@@ -382,6 +382,17 @@ fn application_form() -> Value {
         "message": "希望加入关爱计划。",
         "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true}
     })
+}
+
+/// Submits a partner application with a fresh challenge; returns the answer.
+pub(crate) fn apply(kv: &MemoryKv, key: &str, entropy: u8) -> ApiResponse {
+    let body = envelope(application_form(), solved_challenge(kv, entropy));
+    run(
+        kv,
+        post("/v1/partner-applications", key, body),
+        NOW_MS,
+        entropy,
+    )
 }
 
 #[test]

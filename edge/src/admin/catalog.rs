@@ -51,11 +51,11 @@ pub struct DraftBenefit {
     pub updated_at_ms: u64,
 }
 
-fn partner_key(id: &str) -> String {
+pub fn partner_key(id: &str) -> String {
     format!("draft-partner:{id}")
 }
 
-fn benefit_key(id: &str) -> String {
+pub fn benefit_key(id: &str) -> String {
     format!("draft-benefit:{id}")
 }
 

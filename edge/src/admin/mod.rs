@@ -8,6 +8,7 @@
 //!   record `cargo xtask admin create` writes to bootstrap the first plan admin.
 //! - [`audit`]: the append-only log of every admin action.
 
+pub mod applications;
 pub mod audit;
 pub mod catalog;
 pub mod session;
@@ -36,6 +37,9 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     // Detail and review of one sign-up: `<association>/<reference>`.
     ("GET", "/v1/admin/signups/beijing/GA-SAMPLE", false),
     ("POST", "/v1/admin/signups/beijing/GA-SAMPLE/review", false),
+    ("GET", "/v1/admin/applications", false),
+    ("GET", "/v1/admin/applications/PA-SAMPLE", false),
+    ("POST", "/v1/admin/applications/PA-SAMPLE/decision", false),
     ("GET", "/v1/admin/catalog", false),
     ("GET", "/v1/admin/catalog/versions", false),
     ("GET", "/v1/admin/catalog/hsds.json", false),
@@ -59,6 +63,16 @@ pub async fn route(
         ("/v1/admin/staff", "GET") => staff::list(request, ctx).await?,
         ("/v1/admin/staff", "POST") => staff::create(request, ctx).await?,
         ("/v1/admin/audit", "GET") => audit::list(request, ctx).await?,
+        ("/v1/admin/applications", "GET") => applications::list(request, ctx).await?,
+        (path, _) if path.starts_with("/v1/admin/applications/") => {
+            let (reference, decision) = applications::parse_path(path).ok_or(ApiError::NotFound)?;
+            match (decision, method) {
+                (false, "GET") => applications::detail(request, ctx, &reference).await?,
+                (true, "POST") => applications::decide(request, ctx, &reference).await?,
+                (false, _) => return Err(ApiError::MethodNotAllowed { allow: "GET" }),
+                (true, _) => return Err(ApiError::MethodNotAllowed { allow: "POST" }),
+            }
+        }
         ("/v1/admin/catalog", "GET") => catalog::show(request, ctx).await?,
         ("/v1/admin/catalog/versions", "GET") => catalog::versions(request, ctx).await?,
         ("/v1/admin/catalog/hsds.json", "GET") => catalog::hsds(request, ctx).await?,
@@ -95,7 +109,8 @@ pub async fn route(
                 | "/v1/admin/signups.csv"
                 | "/v1/admin/catalog"
                 | "/v1/admin/catalog/versions"
-                | "/v1/admin/catalog/hsds.json" => "GET",
+                | "/v1/admin/catalog/hsds.json"
+                | "/v1/admin/applications" => "GET",
                 "/v1/admin/staff" => "GET, POST",
                 p if p.starts_with("/v1/admin/partners/")
                     || p.starts_with("/v1/admin/benefits/") =>

@@ -986,3 +986,87 @@ fn the_published_catalogue_exports_as_hsds_for_any_staff_member() {
     }
     assert!(!hsds["service_at_locations"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn applications_are_reviewed_by_the_plan_and_acceptance_makes_archived_drafts() {
+    let kv = staffed();
+    let submitted = crate::form_tests::apply(&kv, "apply-for-review", 30);
+    assert_eq!(submitted.status, 201, "{}", submitted.body);
+    let reference =
+        serde_json::from_str::<serde_json::Value>(&submitted.body).unwrap()["reference"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let (plan, beijing) = (login(&kv, "plan.admin", 1), login(&kv, "bj.admin", 2));
+
+    let listed = get(&kv, &beijing, "/v1/admin/applications", "");
+    assert_eq!(listed.status, 200);
+    assert!(listed.body.contains(&reference) && listed.body.contains("北京示例健康科技有限公司"));
+    assert!(
+        !listed.body.contains("李娜"),
+        "no contact details in the list"
+    );
+    let path = format!("/v1/admin/applications/{reference}");
+    assert_eq!(get(&kv, &beijing, &path, "").status, 403);
+    let detail = get(&kv, &plan, &path, "");
+    assert_eq!(detail.status, 200);
+    assert!(detail.body.contains("李娜") && detail.body.contains("lina@example.com"));
+
+    let decide = format!("{path}/decision");
+    assert_eq!(
+        post(&kv, &beijing, &decide, r#"{"decision":"accepted"}"#, NOW_MS).status,
+        403
+    );
+    assert_eq!(
+        post(&kv, &plan, &decide, r#"{"decision":"maybe"}"#, NOW_MS).status,
+        422
+    );
+    let accepted = post(
+        &kv,
+        &plan,
+        &decide,
+        r#"{"decision":"accepted","note":"欢迎加入"}"#,
+        NOW_MS,
+    );
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let partner_id = format!("pa-{}", reference.to_ascii_lowercase());
+    assert!(accepted.body.contains(&partner_id));
+    let partner: serde_json::Value = serde_json::from_str(
+        &kv.value(&format!("draft-partner:{partner_id}"))
+            .unwrap()
+            .value,
+    )
+    .unwrap();
+    assert_eq!(partner["archived"], true);
+    assert_eq!(partner["partner"]["name"]["zh"], "北京示例健康科技有限公司");
+    let offer: serde_json::Value = serde_json::from_str(
+        &kv.value(&format!("draft-benefit:{partner_id}-1"))
+            .unwrap()
+            .value,
+    )
+    .unwrap();
+    assert_eq!(
+        (offer["archived"].clone(), offer["benefit"]["area"].clone()),
+        (true.into(), "health".into())
+    );
+    // Archived drafts stay out of what is published.
+    post(
+        &kv,
+        &plan,
+        "/v1/admin/catalog/drafts-from-published",
+        "",
+        NOW_MS + 1,
+    );
+    assert_eq!(
+        post(&kv, &plan, "/v1/admin/catalog/publish", "", NOW_MS + 2).status,
+        201
+    );
+    let (live, _) = public_catalogue(&kv);
+    assert!(live.partner(&partner_id).is_none());
+    let status = get(&kv, &plan, "/v1/admin/applications", "");
+    assert!(
+        status.body.contains("\"status\":\"accepted\""),
+        "{}",
+        status.body
+    );
+}
