@@ -17,6 +17,7 @@
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
 //! - [`staff`]: staff roles, the one permission check, Argon2id password hashes.
 //! - [`hsds`]: the catalogue as Open Referral HSDS 3.0 JSON.
+//! - [`import`]: partners and benefits from CSV, every problem by row and column.
 //! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
 pub mod application;
@@ -31,6 +32,7 @@ pub mod digest;
 pub mod geo;
 pub mod hsds;
 pub mod i18n;
+pub mod import;
 pub mod mobile;
 pub mod model;
 pub mod places;

@@ -121,7 +121,12 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
             .get("content-length")?
             .and_then(|length| length.parse::<usize>().ok());
         // Oversized bodies are refused by the router from the declared length, unread.
-        if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        let limit = if url.path() == "/v1/admin/catalog/import" {
+            crate::admin::catalog::IMPORT_MAX_BYTES
+        } else {
+            MAX_BODY_BYTES
+        };
+        if declared.is_some_and(|length| length > limit) {
             String::new()
         } else {
             request.text().await.unwrap_or_default()

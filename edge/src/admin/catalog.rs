@@ -23,6 +23,9 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::store::{Kv, LIST_PAGE, PutOptions};
 
+/// Largest CSV file accepted for import (500 rows of long texts fit).
+pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
+
 /// A partner being edited, with the association responsible for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DraftPartner {
@@ -546,4 +549,172 @@ pub async fn hsds(
         "content-disposition",
         "attachment; filename=\"guanai-hsds.json\"",
     ))
+}
+
+#[derive(Default)]
+struct Imported {
+    partners: usize,
+    benefits: usize,
+}
+
+/// `POST /v1/admin/catalog/import?kind=partners|benefits` with a CSV body: every row is
+/// checked (cells, domain rules, the partner of each benefit, the right to edit it) and either
+/// all rows become drafts or none do, with every problem listed by row and column.
+pub async fn import(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+) -> Result<ApiResponse, ApiError> {
+    let declared = request
+        .header("content-length")
+        .and_then(|length| length.trim().parse::<usize>().ok());
+    if request.body.len() > IMPORT_MAX_BYTES || declared.unwrap_or(0) > IMPORT_MAX_BYTES {
+        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
+    }
+    let session = current(request, ctx).await?;
+    // Accounts that may not edit anything are refused outright; row-by-row rights follow.
+    session
+        .staff
+        .may(Action::Edit, session.staff.association)
+        .map_err(forbidden)?;
+    let mut imported = Imported::default();
+    match request.query("kind").as_deref() {
+        Some("partners") => {
+            let partners =
+                guanai_core::import::partners(&request.body).map_err(ApiError::Validation)?;
+            let mut errors = validate::catalogue(&alone(partners.clone(), vec![], ctx.now_ms))
+                .err()
+                .unwrap_or_default();
+            let mut drafts = Vec::new();
+            for (i, partner) in partners.into_iter().enumerate() {
+                let existing: Option<DraftPartner> =
+                    read(ctx.kv, &partner_key(&partner.id)).await?;
+                let association = existing
+                    .as_ref()
+                    .and_then(|d| d.association)
+                    .or_else(|| owner_of(&partner));
+                let allowed = existing
+                    .as_ref()
+                    .is_none_or(|d| session.staff.may(Action::Edit, d.association).is_ok())
+                    && session.staff.may(Action::Edit, association).is_ok();
+                if !allowed {
+                    errors.push(FieldError::new(
+                        format!("partners[{i}].id"),
+                        "forbidden",
+                        "无权修改此合作单位",
+                        "You may not edit this partner",
+                    ));
+                }
+                drafts.push(DraftPartner {
+                    partner,
+                    association,
+                    archived: false,
+                    updated_by: session.staff.username.clone(),
+                    updated_at_ms: ctx.now_ms,
+                });
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            audit::record(
+                request,
+                ctx,
+                &session.staff.username,
+                "partners_imported",
+                &format!("{} partners", drafts.len()),
+            )
+            .await?;
+            for draft in &drafts {
+                write(ctx.kv, &partner_key(&draft.partner.id), draft).await?;
+            }
+            imported.partners = drafts.len();
+        }
+        Some("benefits") => {
+            let benefits =
+                guanai_core::import::benefits(&request.body).map_err(ApiError::Validation)?;
+            let mut errors = Vec::new();
+            let mut partners: Vec<DraftPartner> = Vec::new();
+            for (i, benefit) in benefits.iter().enumerate() {
+                if partners.iter().any(|p| p.partner.id == benefit.partner) {
+                    continue;
+                }
+                match read::<DraftPartner>(ctx.kv, &partner_key(&benefit.partner)).await? {
+                    Some(partner) => partners.push(partner),
+                    None => errors.push(FieldError::new(
+                        format!("rows[{}].partner", i + 2),
+                        "unknown_partner",
+                        "请先添加该合作单位",
+                        "Add the partner first",
+                    )),
+                }
+            }
+            for (i, benefit) in benefits.iter().enumerate() {
+                if let Some(partner) = partners.iter().find(|p| p.partner.id == benefit.partner)
+                    && session
+                        .staff
+                        .may(Action::Edit, partner.association)
+                        .is_err()
+                {
+                    errors.push(FieldError::new(
+                        format!("rows[{}].partner", i + 2),
+                        "forbidden",
+                        "无权修改此合作单位的福利",
+                        "You may not edit this partner's benefits",
+                    ));
+                }
+            }
+            if errors.is_empty() {
+                let known: Vec<Partner> = partners.iter().map(|p| p.partner.clone()).collect();
+                // The domain check names `benefits[i]`; the file's reader knows that as row i + 2.
+                errors.extend(
+                    validate::catalogue(&alone(known, benefits.clone(), ctx.now_ms))
+                        .err()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(as_row),
+                );
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            audit::record(
+                request,
+                ctx,
+                &session.staff.username,
+                "benefits_imported",
+                &format!("{} benefits", benefits.len()),
+            )
+            .await?;
+            for benefit in &benefits {
+                let draft = DraftBenefit {
+                    benefit: benefit.clone(),
+                    archived: false,
+                    updated_by: session.staff.username.clone(),
+                    updated_at_ms: ctx.now_ms,
+                };
+                write(ctx.kv, &benefit_key(&benefit.id), &draft).await?;
+            }
+            imported.benefits = benefits.len();
+        }
+        _ => {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "kind",
+                "invalid_value",
+                "请指明导入合作单位（partners）还是福利（benefits）",
+                "Say whether the file holds partners or benefits",
+            )]));
+        }
+    }
+    let body = serde_json::json!({ "partners": imported.partners, "benefits": imported.benefits });
+    Ok(ApiResponse::json(200, body.to_string()))
+}
+
+/// `benefits[3].title.zh` → `rows[5].title_zh`: the column names of the import file.
+fn as_row(mut error: FieldError) -> FieldError {
+    if let Some(rest) = error.field.strip_prefix("benefits[")
+        && let Some((index, column)) = rest.split_once("].")
+        && let Ok(index) = index.parse::<usize>()
+    {
+        error.field = format!("rows[{}].{}", index + 2, column.replace('.', "_"));
+    }
+    error
 }

@@ -45,6 +45,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/v1/admin/catalog/hsds.json", false),
     ("POST", "/v1/admin/catalog/publish", false),
     ("POST", "/v1/admin/catalog/rollback", false),
+    ("POST", "/v1/admin/catalog/import", false),
     ("POST", "/v1/admin/catalog/drafts-from-published", false),
     ("PUT", "/v1/admin/partners/sample-partner", false),
     ("PUT", "/v1/admin/benefits/sample-benefit", false),
@@ -78,6 +79,7 @@ pub async fn route(
         ("/v1/admin/catalog/hsds.json", "GET") => catalog::hsds(request, ctx).await?,
         ("/v1/admin/catalog/publish", "POST") => catalog::publish(request, ctx).await?,
         ("/v1/admin/catalog/rollback", "POST") => catalog::rollback(request, ctx).await?,
+        ("/v1/admin/catalog/import", "POST") => catalog::import(request, ctx).await?,
         ("/v1/admin/catalog/drafts-from-published", "POST") => {
             catalog::drafts_from_published(request, ctx).await?
         }

@@ -1070,3 +1070,85 @@ fn applications_are_reviewed_by_the_plan_and_acceptance_makes_archived_drafts() 
         status.body
     );
 }
+
+fn import(kv: &MemoryKv, who: &Signed, kind: &str, csv: &str) -> ApiResponse {
+    let request = as_signed(ApiRequest::new("POST", "/v1/admin/catalog/import"), who)
+        .with_query(&format!("kind={kind}"))
+        .with_header("content-type", "text/csv")
+        .with_body(csv.to_string());
+    send(kv, request, NOW_MS, fresh())
+}
+
+const PARTNERS_CSV: &str = "\u{feff}id,name_zh,name_en,kind,phone,email,website,awards,location_id,location_name_zh,location_name_en,address_zh,address_en,region,lat,lon\r\n\
+    kangning,康宁口腔,Kangning Dental,dental,010-1234,,,2025,kangning-cy,朝阳店,Chaoyang,北京市朝阳区朝阳路1号,1 Chaoyang Rd,110105,39.92,116.45\r\n";
+
+const BENEFITS_CSV: &str = "id,partner,area,title_zh,title_en,description_zh,description_en,regions,levels,valid_from,valid_until,how_to_redeem_zh,how_to_redeem_en\n\
+    kangning-check,kangning,health,免费口腔检查,Free dental check,每年一次免费检查,One free check a year,110000,,2026-01-01,2027-12-31,出示社工证,Show your certificate\n\
+    kangning-clean,kangning,health,洁牙八折,20% off cleaning,洁牙八折,20% off cleaning,,,,,出示社工证,Show your certificate\n";
+
+#[test]
+fn imports_are_all_or_nothing_with_every_problem_by_row() {
+    let kv = staffed();
+    let (beijing, viewer) = (login(&kv, "bj.admin", 2), login(&kv, "tj.viewer", 3));
+    // Benefits of a partner that does not exist yet: refused, nothing written.
+    let early = import(&kv, &beijing, "benefits", BENEFITS_CSV);
+    assert_eq!(early.status, 422);
+    assert!(
+        early.body.contains("rows[2].partner") && early.body.contains("rows[3].partner"),
+        "{}",
+        early.body
+    );
+    assert!(kv.keys("draft-benefit:").is_empty());
+    // A viewer imports nothing; Beijing's admin imports a Beijing partner, then its offers.
+    assert_eq!(import(&kv, &viewer, "partners", PARTNERS_CSV).status, 403);
+    let partners = import(&kv, &beijing, "partners", PARTNERS_CSV);
+    assert_eq!(partners.status, 200, "{}", partners.body);
+    assert!(
+        kv.value("draft-partner:kangning")
+            .unwrap()
+            .value
+            .contains("\"association\":\"beijing\"")
+    );
+    // One bad row (no English title, unknown region) stops the whole file, each cell named.
+    let broken = BENEFITS_CSV
+        .replace("20% off cleaning,洁牙八折", ",洁牙八折")
+        .replace(",,,,,出示", ",999999,,,,出示");
+    let refused = import(&kv, &beijing, "benefits", &broken);
+    assert_eq!(refused.status, 422);
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"rows[3].title_en"), "{fields:?}");
+    assert!(
+        fields.iter().any(|f| f.starts_with("rows[3].regions")),
+        "{fields:?}"
+    );
+    assert!(
+        kv.keys("draft-benefit:").is_empty(),
+        "nothing half-imported"
+    );
+    let imported = import(&kv, &beijing, "benefits", BENEFITS_CSV);
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert_eq!(
+        kv.keys("draft-benefit:"),
+        [
+            "draft-benefit:kangning-check",
+            "draft-benefit:kangning-clean"
+        ]
+    );
+    // A Tianjin partner is not Beijing's to import into.
+    let tianjin = PARTNERS_CSV.replace("110105,39.92,116.45", "120101,39.12,117.20");
+    let other = import(
+        &kv,
+        &beijing,
+        "partners",
+        &tianjin.replace("kangning", "kangning-tj"),
+    );
+    assert_eq!(other.status, 422);
+    assert!(other.body.contains("forbidden"));
+    assert_eq!(import(&kv, &beijing, "recipes", "a,b\n").status, 422);
+}
