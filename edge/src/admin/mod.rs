@@ -11,6 +11,7 @@
 pub mod applications;
 pub mod audit;
 pub mod catalog;
+pub mod insight;
 pub mod session;
 pub mod signups;
 pub mod staff;
@@ -32,6 +33,8 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/v1/admin/staff", false),
     ("POST", "/v1/admin/staff", false),
     ("GET", "/v1/admin/audit", false),
+    ("GET", "/v1/admin/insight", false),
+    ("GET", "/v1/admin/audit.csv", false),
     ("GET", "/v1/admin/signups", false),
     ("GET", "/v1/admin/signups.csv", false),
     // Detail and review of one sign-up: `<association>/<reference>`.
@@ -64,6 +67,8 @@ pub async fn route(
         ("/v1/admin/staff", "GET") => staff::list(request, ctx).await?,
         ("/v1/admin/staff", "POST") => staff::create(request, ctx).await?,
         ("/v1/admin/audit", "GET") => audit::list(request, ctx).await?,
+        ("/v1/admin/insight", "GET") => insight::show(request, ctx).await?,
+        ("/v1/admin/audit.csv", "GET") => audit::export(request, ctx).await?,
         ("/v1/admin/applications", "GET") => applications::list(request, ctx).await?,
         (path, _) if path.starts_with("/v1/admin/applications/") => {
             let (reference, decision) = applications::parse_path(path).ok_or(ApiError::NotFound)?;
@@ -112,7 +117,9 @@ pub async fn route(
                 | "/v1/admin/catalog"
                 | "/v1/admin/catalog/versions"
                 | "/v1/admin/catalog/hsds.json"
-                | "/v1/admin/applications" => "GET",
+                | "/v1/admin/applications"
+                | "/v1/admin/insight"
+                | "/v1/admin/audit.csv" => "GET",
                 "/v1/admin/staff" => "GET, POST",
                 p if p.starts_with("/v1/admin/partners/")
                     || p.starts_with("/v1/admin/benefits/") =>

@@ -1152,3 +1152,81 @@ fn imports_are_all_or_nothing_with_every_problem_by_row() {
     assert!(other.body.contains("forbidden"));
     assert_eq!(import(&kv, &beijing, "recipes", "a,b\n").status, 422);
 }
+
+#[test]
+fn the_dashboard_counts_sign_ups_by_week_and_the_catalogue_by_area_and_region() {
+    let kv = staffed();
+    with_signups(&kv);
+    let (plan, beijing) = (login(&kv, "plan.admin", 1), login(&kv, "bj.admin", 2));
+    let figures = |who: &Signed| {
+        let response = get(&kv, who, "/v1/admin/insight", "");
+        assert_eq!(response.status, 200, "{}", response.body);
+        serde_json::from_str::<serde_json::Value>(&response.body).unwrap()
+    };
+    let all = figures(&plan);
+    // The sign-ups were made at NOW_MS + 20 s: 2026-11-30, ISO week 49 of 2026.
+    let week = &all["signups_per_week_by_association"]["2026-W49"];
+    assert_eq!(
+        (week["beijing"].as_u64(), week["tianjin"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let levels = &all["signups_per_week_by_level"]["2026-W49"];
+    assert_eq!(
+        (
+            levels["intermediate"].as_u64(),
+            levels["assistant"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    let demo = guanai_core::demo::programme();
+    let areas: u64 = all["benefits_by_area"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(areas as usize, demo.benefits.len());
+    assert_eq!(
+        all["benefits_by_area"].as_object().unwrap().len(),
+        7,
+        "all 6+1 areas have offers"
+    );
+    assert!(all["partners_by_province"]["120000"].as_u64().unwrap() >= 1);
+    // Beijing's staff see Beijing's sign-ups only.
+    let own = figures(&beijing);
+    let week = &own["signups_per_week_by_association"]["2026-W49"];
+    assert_eq!(
+        (week["beijing"].as_u64(), week.get("tianjin")),
+        (Some(2), None)
+    );
+}
+
+#[test]
+fn the_audit_log_exports_as_a_spreadsheet_for_plan_admins() {
+    let kv = staffed();
+    let (plan, beijing) = (login(&kv, "plan.admin", 1), login(&kv, "bj.admin", 2));
+    let export = get(&kv, &plan, "/v1/admin/audit.csv", "");
+    assert_eq!(export.status, 200, "{}", export.body);
+    assert!(export.body.starts_with('\u{feff}'));
+    assert_eq!(
+        export.header("content-type"),
+        Some("text/csv; charset=utf-8")
+    );
+    let lines: Vec<&str> = export.body.trim_end().split("\r\n").collect();
+    // Header, then both logins (made in the same millisecond), in Beijing time.
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for who in ["plan.admin", "bj.admin"] {
+        assert!(
+            lines[1..].iter().any(
+                |l| l.starts_with("2026-11-30 20:00:00") && l.contains(&format!("{who},login"))
+            ),
+            "{lines:?}"
+        );
+    }
+    assert_eq!(get(&kv, &beijing, "/v1/admin/audit.csv", "").status, 403);
+    assert!(
+        kv.keys("audit:")
+            .iter()
+            .any(|k| kv.value(k).unwrap().value.contains("audit_exported"))
+    );
+}
