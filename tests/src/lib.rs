@@ -203,6 +203,17 @@ pub fn kv_keys(prefix: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Stores `value` (with `metadata`) under `key` in local KV, through a file as
+/// `cargo xtask admin create` does.
+pub fn kv_put(key: &str, value: &str, metadata: &Value) {
+    let file = std::env::temp_dir().join(format!("guanai-e2e-{}.json", std::process::id()));
+    std::fs::write(&file, value).expect("a temporary file");
+    let metadata = metadata.to_string();
+    let path = file.to_string_lossy().into_owned();
+    wrangler_kv(&["key", "put", key, "--metadata", &metadata, "--path", &path]);
+    let _ = std::fs::remove_file(&file);
+}
+
 /// The value stored under `key` in local KV.
 pub fn kv_get(key: &str) -> String {
     wrangler_kv(&["key", "get", key, "--text"])
