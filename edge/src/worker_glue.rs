@@ -115,7 +115,8 @@ impl RateLimiter for WorkersLimiter {
 #[event(fetch)]
 async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Response> {
     let url = request.url()?;
-    let body = if request.method() == Method::Post {
+    // Bodies of the methods that carry one (the admin edits with PUT); never of GET or HEAD.
+    let body = if matches!(request.method(), Method::Post | Method::Put | Method::Patch) {
         let declared = request
             .headers()
             .get("content-length")?
