@@ -73,6 +73,16 @@ pub fn open(key: &[u8; 32], context: &str, sealed: &Sealed) -> Result<Vec<u8>, S
         .map_err(|_| "decryption failed: wrong key, wrong record or altered data".to_string())
 }
 
+/// Decrypts and parses what [`seal_json`] produced for the same `context`.
+pub fn open_json<T: serde::de::DeserializeOwned>(
+    key: &[u8; 32],
+    context: &str,
+    sealed: &Sealed,
+) -> Result<T, String> {
+    let plain = open(key, context, sealed)?;
+    serde_json::from_slice(&plain).map_err(|_| "sealed data is not the expected JSON".to_string())
+}
+
 /// Keyed hash of a normalised mobile number: the only form in which a number is used as a key.
 pub fn mobile_hash(key: &[u8; 32], normalized_mobile: &str) -> String {
     hex(&sign(key, &format!("mobile:{normalized_mobile}")))

@@ -92,10 +92,7 @@ pub async fn admit<T: DeserializeOwned>(
     if !ctx.limiter.allow(&format!("{kind}:{client}")).await {
         return Err(ApiError::Refused(ErrorCode::RateLimited));
     }
-    let declared = request
-        .header("content-length")
-        .and_then(|length| length.trim().parse::<usize>().ok());
-    if declared.unwrap_or(0) > MAX_BODY_BYTES || request.body.len() > MAX_BODY_BYTES {
+    if request.body_over(MAX_BODY_BYTES) {
         return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
     }
     let submission: Submission<T> =

@@ -53,6 +53,15 @@ impl ApiRequest {
             .map(|(_, value)| value.into_owned())
     }
 
+    /// Whether the body is over `limit` bytes, by its declared length (the worker leaves a body
+    /// over the limit unread, so the declared length is all there is) or its actual one.
+    pub fn body_over(&self, limit: usize) -> bool {
+        let declared = self
+            .header("content-length")
+            .and_then(|length| length.trim().parse::<usize>().ok());
+        declared.unwrap_or(0) > limit || self.body.len() > limit
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -93,6 +102,21 @@ impl ApiResponse {
     }
 
     /// Sets header `name` (builder style), replacing an earlier value.
+    /// A spreadsheet download: `body` (CSV) saved as `filename`.
+    pub fn csv(body: String, filename: &str) -> ApiResponse {
+        ApiResponse {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "text/csv; charset=utf-8".into()),
+                (
+                    "content-disposition".into(),
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            body,
+        }
+    }
+
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> ApiResponse {
         self.set_header(name, value);
         self

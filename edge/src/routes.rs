@@ -14,6 +14,15 @@ use crate::{applications, forms, signups};
 /// revalidation is cheap thanks to the ETag.
 const CATALOG_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";
 
+/// The largest body the worker reads for `path`: CSV imports are bigger than any form.
+pub fn body_limit(path: &str) -> usize {
+    if path == "/v1/admin/catalog/import" {
+        crate::admin::catalog::IMPORT_MAX_BYTES
+    } else {
+        crate::forms::MAX_BODY_BYTES
+    }
+}
+
 /// What the worker should do with a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

@@ -7,7 +7,6 @@ use worker::{
 
 use crate::config::Config;
 use crate::context::Context;
-use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::routes::{self, Outcome};
@@ -122,12 +121,7 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
             .get("content-length")?
             .and_then(|length| length.parse::<usize>().ok());
         // Oversized bodies are refused by the router from the declared length, unread.
-        let limit = if url.path() == "/v1/admin/catalog/import" {
-            crate::admin::catalog::IMPORT_MAX_BYTES
-        } else {
-            MAX_BODY_BYTES
-        };
-        if declared.is_some_and(|length| length > limit) {
+        if declared.is_some_and(|length| length > routes::body_limit(url.path())) {
             String::new()
         } else {
             request.text().await.unwrap_or_default()

@@ -4,7 +4,6 @@
 //! in one language, so nothing reaches the public catalogue until a person has completed the
 //! drafts (both languages, locations, how to redeem) and un-archived them.
 
-use guanai_core::i18n::ErrorCode;
 use guanai_core::staff::Action;
 use guanai_core::validate::FieldError;
 use guanai_core::{Benefit, Partner, PartnerKind, ServiceArea, Text};
@@ -17,10 +16,9 @@ use crate::applications::{ApplicationRecord, ContactDetails};
 use crate::context::Context;
 use crate::crypto;
 use crate::error::ApiError;
-use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
-use crate::store::{Kv, PutOptions};
+use crate::store::Kv;
 
 fn key(reference: &str) -> String {
     format!("application:{reference}")
@@ -70,14 +68,9 @@ async fn load(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     reference: &str,
 ) -> Result<ApplicationRecord, ApiError> {
-    let stored = ctx
-        .kv
-        .get(&key(reference))
-        .await
-        .map_err(ApiError::storage)?
-        .ok_or(ApiError::NotFound)?;
-    serde_json::from_str(&stored.value)
-        .map_err(|_| ApiError::Storage("unreadable application".into()))
+    super::read_json(ctx.kv, &key(reference))
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// `GET /v1/admin/applications/<reference>`: with the contact person's details (plan admins;
@@ -90,10 +83,9 @@ pub async fn detail(
     let session = authorize(request, ctx, Action::ReadPersonalData, None).await?;
     let record = load(ctx, reference).await?;
     let secrets = ctx.secrets.clone().map_err(ApiError::Storage)?;
-    let plain = crypto::open(&secrets.personal_data, &key(reference), &record.contact)
-        .map_err(|e| ApiError::Storage(format!("application {reference}: {e}")))?;
-    let contact: ContactDetails = serde_json::from_slice(&plain)
-        .map_err(|_| ApiError::Storage("unreadable contact details".into()))?;
+    let contact: ContactDetails =
+        crypto::open_json(&secrets.personal_data, &key(reference), &record.contact)
+            .map_err(|e| ApiError::Storage(format!("application {reference}: {e}")))?;
     audit::record(
         request,
         ctx,
@@ -122,9 +114,6 @@ pub async fn decide(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     reference: &str,
 ) -> Result<ApiResponse, ApiError> {
-    if request.body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
     let session = authorize(request, ctx, Action::Publish, None).await?;
     let decision: Decision =
         serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
@@ -162,34 +151,23 @@ pub async fn decide(
                 valid_until: None,
                 how_to_redeem: Text::new("请联系合作单位。", "Contact the partner."),
             };
-            let value = serde_json::to_string(&DraftBenefit {
+            let key = benefit_key(&benefit.id);
+            let draft = DraftBenefit {
                 benefit,
                 archived: true,
                 updated_by: session.staff.username.clone(),
                 updated_at_ms: ctx.now_ms,
-            })
-            .map_err(|e| ApiError::Storage(e.to_string()))?;
-            ctx.kv
-                .put(
-                    &benefit_key(&format!("{partner_id}-{}", i + 1)),
-                    &value,
-                    PutOptions::default(),
-                )
-                .await
-                .map_err(ApiError::storage)?;
+            };
+            super::write_json(ctx.kv, &key, &draft, None).await?;
         }
-        let value = serde_json::to_string(&DraftPartner {
+        let draft = DraftPartner {
             partner,
             association: None,
             archived: true,
             updated_by: session.staff.username.clone(),
             updated_at_ms: ctx.now_ms,
-        })
-        .map_err(|e| ApiError::Storage(e.to_string()))?;
-        ctx.kv
-            .put(&partner_key(&partner_id), &value, PutOptions::default())
-            .await
-            .map_err(ApiError::storage)?;
+        };
+        super::write_json(ctx.kv, &partner_key(&partner_id), &draft, None).await?;
     }
     audit::record(
         request,
@@ -207,17 +185,7 @@ pub async fn decide(
     let metadata = serde_json::json!({
         "status": decision.decision, "created_at_ms": record.created_at_ms, "company": record.company,
     });
-    ctx.kv
-        .put(
-            &key(reference),
-            &value.to_string(),
-            PutOptions {
-                metadata: Some(metadata),
-                expiration_ttl: None,
-            },
-        )
-        .await
-        .map_err(ApiError::storage)?;
+    super::write_json(ctx.kv, &key(reference), &value, Some(metadata)).await?;
     let mut body = serde_json::json!({ "reference": reference, "status": decision.decision });
     if decision.decision == "accepted" {
         body["draft_partner"] = partner_id.into();

@@ -148,17 +148,7 @@ pub async fn export(
         "IP",
     ];
     let text = guanai_core::table::csv(&header, &rows).map_err(ApiError::Storage)?;
-    let mut response = ApiResponse {
-        status: 200,
-        headers: vec![
-            ("content-type".into(), "text/csv; charset=utf-8".into()),
-            (
-                "content-disposition".into(),
-                "attachment; filename=\"guanai-audit.csv\"".into(),
-            ),
-        ],
-        body: text,
-    };
+    let mut response = ApiResponse::csv(text, "guanai-audit.csv");
     if let Some(next) = page.cursor {
         // The next file of an export that does not fit in one.
         response.set_header("x-next-cursor", next);

@@ -13,12 +13,11 @@ use guanai_core::validate::{self, FieldError};
 use guanai_core::{Association, Benefit, Catalogue, Partner, regions};
 use serde::{Deserialize, Serialize};
 
-use super::audit;
 use super::session::{Session, authorize, current};
+use super::{audit, read_json, write_json};
 use crate::catalog::{self, PUBLISHED_KEY, SnapshotMeta, version_key};
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::store::{Kv, LIST_PAGE, PutOptions};
@@ -54,12 +53,17 @@ pub struct DraftBenefit {
     pub updated_at_ms: u64,
 }
 
+/// The key of the `kind` (`partner` or `benefit`) draft `id`.
+fn draft_key(kind: &str, id: &str) -> String {
+    format!("draft-{kind}:{id}")
+}
+
 pub fn partner_key(id: &str) -> String {
-    format!("draft-partner:{id}")
+    draft_key("partner", id)
 }
 
 pub fn benefit_key(id: &str) -> String {
-    format!("draft-benefit:{id}")
+    draft_key("benefit", id)
 }
 
 /// The association whose province holds the partner's first location, if any.
@@ -71,37 +75,8 @@ fn owner_of(partner: &Partner) -> Option<Association> {
         .find(|a| a.province_code() == province)
 }
 
-fn too_large(request: &ApiRequest) -> Result<(), ApiError> {
-    if request.body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
-    Ok(())
-}
-
 fn forbidden(_: guanai_core::staff::Denied) -> ApiError {
     ApiError::Refused(ErrorCode::Forbidden)
-}
-
-async fn read<T: for<'de> Deserialize<'de>>(
-    kv: &impl Kv,
-    key: &str,
-) -> Result<Option<T>, ApiError> {
-    match kv.get(key).await.map_err(ApiError::storage)? {
-        Some(stored) => serde_json::from_str(&stored.value).map(Some).map_err(|_| {
-            ApiError::Storage(format!(
-                "unreadable {}",
-                key.split(':').next().unwrap_or_default()
-            ))
-        }),
-        None => Ok(None),
-    }
-}
-
-async fn write(kv: &impl Kv, key: &str, value: &impl Serialize) -> Result<(), ApiError> {
-    let text = serde_json::to_string(value).map_err(|e| ApiError::Storage(e.to_string()))?;
-    kv.put(key, &text, PutOptions::default())
-        .await
-        .map_err(ApiError::storage)
 }
 
 /// Every value under `prefix`, parsed (one listing per 1,000 keys, one read per key: admin only).
@@ -117,7 +92,7 @@ async fn read_all<T: for<'de> Deserialize<'de>>(
             .await
             .map_err(ApiError::storage)?;
         for (name, _) in &page.keys {
-            if let Some(item) = read(kv, name).await? {
+            if let Some(item) = read_json(kv, name).await? {
                 items.push(item);
             }
         }
@@ -139,6 +114,58 @@ fn alone(partners: Vec<Partner>, benefits: Vec<Benefit>, now_ms: u64) -> Catalog
     }
 }
 
+/// What both kinds of draft share.
+trait Draft: Serialize {
+    fn archived(&self) -> bool;
+}
+
+impl Draft for DraftPartner {
+    fn archived(&self) -> bool {
+        self.archived
+    }
+}
+
+impl Draft for DraftBenefit {
+    fn archived(&self) -> bool {
+        self.archived
+    }
+}
+
+/// The error for a body whose id is not the one in the path.
+fn id_mismatch(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "id_mismatch",
+        "编号与地址不一致",
+        "The id does not match the address",
+    )
+}
+
+/// Records a saved or archived `kind` draft in the audit log, stores it, and answers 201 for a
+/// new one, 200 for an edit.
+async fn store_draft(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    session: &Session,
+    kind: &str,
+    id: &str,
+    draft: &impl Draft,
+    existed: bool,
+) -> Result<ApiResponse, ApiError> {
+    let action = format!(
+        "{kind}_{}",
+        if draft.archived() {
+            "archived"
+        } else {
+            "saved"
+        }
+    );
+    audit::record(request, ctx, &session.staff.username, &action, id).await?;
+    write_json(ctx.kv, &draft_key(kind, id), draft, None).await?;
+    let body = serde_json::to_string(draft).map_err(|e| ApiError::Storage(e.to_string()))?;
+    Ok(ApiResponse::json(if existed { 200 } else { 201 }, body))
+}
+
 #[derive(Deserialize)]
 struct PartnerChange {
     partner: Partner,
@@ -154,11 +181,10 @@ pub async fn save_partner(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    too_large(request)?;
     let session = current(request, ctx).await?;
     let change: PartnerChange =
         serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
-    let existing: Option<DraftPartner> = read(ctx.kv, &partner_key(id)).await?;
+    let existing: Option<DraftPartner> = read_json(ctx.kv, &partner_key(id)).await?;
     // Editing needs rights over the partner as it is and as it would become.
     let before = existing.as_ref().map(|d| d.association);
     let after = change
@@ -173,12 +199,7 @@ pub async fn save_partner(
         .err()
         .unwrap_or_default();
     if change.partner.id != id {
-        errors.push(FieldError::new(
-            "partner.id",
-            "id_mismatch",
-            "编号与地址不一致",
-            "The id does not match the address",
-        ));
+        errors.push(id_mismatch("partner.id"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -190,23 +211,16 @@ pub async fn save_partner(
         updated_by: session.staff.username.clone(),
         updated_at_ms: ctx.now_ms,
     };
-    audit::record(
+    store_draft(
         request,
         ctx,
-        &session.staff.username,
-        if draft.archived {
-            "partner_archived"
-        } else {
-            "partner_saved"
-        },
+        &session,
+        "partner",
         id,
+        &draft,
+        existing.is_some(),
     )
-    .await?;
-    write(ctx.kv, &partner_key(id), &draft).await?;
-    Ok(ApiResponse::json(
-        if existing.is_some() { 200 } else { 201 },
-        serde_json::to_string(&draft).unwrap_or_default(),
-    ))
+    .await
 }
 
 #[derive(Deserialize)]
@@ -223,11 +237,11 @@ pub async fn save_benefit(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    too_large(request)?;
     let session = current(request, ctx).await?;
     let change: BenefitChange =
         serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
-    let partner: Option<DraftPartner> = read(ctx.kv, &partner_key(&change.benefit.partner)).await?;
+    let partner: Option<DraftPartner> =
+        read_json(ctx.kv, &partner_key(&change.benefit.partner)).await?;
     let Some(partner) = partner else {
         return Err(ApiError::Validation(vec![FieldError::new(
             "benefit.partner",
@@ -240,7 +254,7 @@ pub async fn save_benefit(
         .staff
         .may(Action::Edit, partner.association)
         .map_err(forbidden)?;
-    let existing: Option<DraftBenefit> = read(ctx.kv, &benefit_key(id)).await?;
+    let existing: Option<DraftBenefit> = read_json(ctx.kv, &benefit_key(id)).await?;
     let mut errors = validate::catalogue(&alone(
         vec![partner.partner],
         vec![change.benefit.clone()],
@@ -249,12 +263,7 @@ pub async fn save_benefit(
     .err()
     .unwrap_or_default();
     if change.benefit.id != id {
-        errors.push(FieldError::new(
-            "benefit.id",
-            "id_mismatch",
-            "编号与地址不一致",
-            "The id does not match the address",
-        ));
+        errors.push(id_mismatch("benefit.id"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -265,23 +274,16 @@ pub async fn save_benefit(
         updated_by: session.staff.username.clone(),
         updated_at_ms: ctx.now_ms,
     };
-    audit::record(
+    store_draft(
         request,
         ctx,
-        &session.staff.username,
-        if draft.archived {
-            "benefit_archived"
-        } else {
-            "benefit_saved"
-        },
+        &session,
+        "benefit",
         id,
+        &draft,
+        existing.is_some(),
     )
-    .await?;
-    write(ctx.kv, &benefit_key(id), &draft).await?;
-    Ok(ApiResponse::json(
-        if existing.is_some() { 200 } else { 201 },
-        serde_json::to_string(&draft).unwrap_or_default(),
-    ))
+    .await
 }
 
 /// `GET /v1/admin/catalog`: every draft and the published version (any staff member).
@@ -312,43 +314,35 @@ pub async fn drafts_from_published(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     let session = authorize(request, ctx, Action::Publish, None).await?;
-    let published: Catalogue = read(ctx.kv, PUBLISHED_KEY)
+    let published: Catalogue = read_json(ctx.kv, PUBLISHED_KEY)
         .await?
         .ok_or(ApiError::CatalogUnavailable)?;
     let mut created = 0;
     for partner in published.partners {
         let key = partner_key(&partner.id);
-        if read::<DraftPartner>(ctx.kv, &key).await?.is_none() {
+        if read_json::<DraftPartner>(ctx.kv, &key).await?.is_none() {
             let association = owner_of(&partner);
-            write(
-                ctx.kv,
-                &key,
-                &DraftPartner {
-                    partner,
-                    association,
-                    archived: false,
-                    updated_by: session.staff.username.clone(),
-                    updated_at_ms: ctx.now_ms,
-                },
-            )
-            .await?;
+            let draft = DraftPartner {
+                partner,
+                association,
+                archived: false,
+                updated_by: session.staff.username.clone(),
+                updated_at_ms: ctx.now_ms,
+            };
+            write_json(ctx.kv, &key, &draft, None).await?;
             created += 1;
         }
     }
     for benefit in published.benefits {
         let key = benefit_key(&benefit.id);
-        if read::<DraftBenefit>(ctx.kv, &key).await?.is_none() {
-            write(
-                ctx.kv,
-                &key,
-                &DraftBenefit {
-                    benefit,
-                    archived: false,
-                    updated_by: session.staff.username.clone(),
-                    updated_at_ms: ctx.now_ms,
-                },
-            )
-            .await?;
+        if read_json::<DraftBenefit>(ctx.kv, &key).await?.is_none() {
+            let draft = DraftBenefit {
+                benefit,
+                archived: false,
+                updated_by: session.staff.username.clone(),
+                updated_at_ms: ctx.now_ms,
+            };
+            write_json(ctx.kv, &key, &draft, None).await?;
             created += 1;
         }
     }
@@ -540,7 +534,7 @@ pub async fn hsds(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     authorize(request, ctx, Action::Read, None).await?;
-    let published: Catalogue = read(ctx.kv, PUBLISHED_KEY)
+    let published: Catalogue = read_json(ctx.kv, PUBLISHED_KEY)
         .await?
         .ok_or(ApiError::CatalogUnavailable)?;
     let now = chrono::DateTime::from_timestamp_millis(ctx.now_ms as i64).unwrap_or_default();
@@ -564,12 +558,6 @@ pub async fn import(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    let declared = request
-        .header("content-length")
-        .and_then(|length| length.trim().parse::<usize>().ok());
-    if request.body.len() > IMPORT_MAX_BYTES || declared.unwrap_or(0) > IMPORT_MAX_BYTES {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
     let session = current(request, ctx).await?;
     // Accounts that may not edit anything are refused outright; row-by-row rights follow.
     session
@@ -587,7 +575,7 @@ pub async fn import(
             let mut drafts = Vec::new();
             for (i, partner) in partners.into_iter().enumerate() {
                 let existing: Option<DraftPartner> =
-                    read(ctx.kv, &partner_key(&partner.id)).await?;
+                    read_json(ctx.kv, &partner_key(&partner.id)).await?;
                 let association = existing
                     .as_ref()
                     .and_then(|d| d.association)
@@ -624,7 +612,7 @@ pub async fn import(
             )
             .await?;
             for draft in &drafts {
-                write(ctx.kv, &partner_key(&draft.partner.id), draft).await?;
+                write_json(ctx.kv, &partner_key(&draft.partner.id), draft, None).await?;
             }
             imported.partners = drafts.len();
         }
@@ -637,7 +625,7 @@ pub async fn import(
                 if partners.iter().any(|p| p.partner.id == benefit.partner) {
                     continue;
                 }
-                match read::<DraftPartner>(ctx.kv, &partner_key(&benefit.partner)).await? {
+                match read_json::<DraftPartner>(ctx.kv, &partner_key(&benefit.partner)).await? {
                     Some(partner) => partners.push(partner),
                     None => errors.push(FieldError::new(
                         format!("rows[{}].partner", i + 2),
@@ -691,7 +679,7 @@ pub async fn import(
                     updated_by: session.staff.username.clone(),
                     updated_at_ms: ctx.now_ms,
                 };
-                write(ctx.kv, &benefit_key(&benefit.id), &draft).await?;
+                write_json(ctx.kv, &benefit_key(&benefit.id), &draft, None).await?;
             }
             imported.benefits = benefits.len();
         }

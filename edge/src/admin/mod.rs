@@ -18,11 +18,15 @@ pub mod staff;
 #[cfg(test)]
 mod tests;
 
+use guanai_core::i18n::ErrorCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
-use crate::store::Kv;
+use crate::store::{Kv, PutOptions};
 
 /// Every admin route, for the auth matrix test and the OpenAPI document: method, path, and
 /// whether it works without a session.
@@ -60,6 +64,10 @@ pub async fn route(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<Option<ApiResponse>, ApiError> {
     let method = request.method.as_str();
+    // One size check for every admin route, before anything else is looked at.
+    if method != "GET" && request.body_over(crate::routes::body_limit(&request.path)) {
+        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
+    }
     let response = match (request.path.as_str(), method) {
         ("/v1/admin/login", "POST") => session::login(request, ctx).await?,
         ("/v1/admin/logout", "POST") => session::logout(request, ctx).await?,
@@ -140,4 +148,36 @@ pub async fn route(
     };
     // Staff pages and their data are never cached by browsers or proxies.
     Ok(Some(response.with_header("cache-control", "no-store")))
+}
+
+/// The JSON value under `key`, if there is one. A value that does not parse is a storage fault
+/// (named by its key's kind, never its content).
+pub async fn read_json<T: DeserializeOwned>(
+    kv: &impl Kv,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
+    match kv.get(key).await.map_err(ApiError::storage)? {
+        Some(stored) => serde_json::from_str(&stored.value).map(Some).map_err(|_| {
+            ApiError::Storage(format!(
+                "unreadable {}",
+                key.split(':').next().unwrap_or_default()
+            ))
+        }),
+        None => Ok(None),
+    }
+}
+
+/// Stores `value` as JSON under `key`, with `metadata` for listings if given.
+pub async fn write_json(
+    kv: &impl Kv,
+    key: &str,
+    value: &impl Serialize,
+    metadata: Option<serde_json::Value>,
+) -> Result<(), ApiError> {
+    let text = serde_json::to_string(value).map_err(|e| ApiError::Storage(e.to_string()))?;
+    let options = PutOptions {
+        metadata,
+        expiration_ttl: None,
+    };
+    kv.put(key, &text, options).await.map_err(ApiError::storage)
 }

@@ -21,7 +21,6 @@ use sha2::{Digest, Sha256};
 use super::staff::{StaffRecord, load};
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::store::{Kv, PutOptions};
@@ -90,9 +89,6 @@ pub async fn login(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    if request.body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
     let login: Login = serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
     let username = login.username.trim().to_lowercase();
     // Both limits: one network guessing many accounts, many networks guessing one account.

@@ -15,11 +15,10 @@ use super::session::{Session, authorize};
 use crate::context::Context;
 use crate::crypto;
 use crate::error::ApiError;
-use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::signups::{PersonalData, SignupRecord, record_key};
-use crate::store::{Kv, PutOptions};
+use crate::store::Kv;
 
 /// Rows per page of the list.
 const PAGE: usize = 50;
@@ -187,14 +186,9 @@ async fn load(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     key: &str,
 ) -> Result<SignupRecord, ApiError> {
-    let stored = ctx
-        .kv
-        .get(key)
-        .await
-        .map_err(ApiError::storage)?
-        .ok_or(ApiError::NotFound)?;
-    serde_json::from_str(&stored.value)
-        .map_err(|_| ApiError::Storage("unreadable sign-up record".into()))
+    super::read_json(ctx.kv, key)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 fn unseal(
@@ -203,9 +197,8 @@ fn unseal(
     record: &SignupRecord,
 ) -> Result<PersonalData, ApiError> {
     let secrets = ctx.secrets.clone().map_err(ApiError::Storage)?;
-    let plain = crypto::open(&secrets.personal_data, key, &record.personal)
-        .map_err(|e| ApiError::Storage(format!("sign-up {}: {e}", record.reference)))?;
-    serde_json::from_slice(&plain).map_err(|_| ApiError::Storage("unreadable personal data".into()))
+    crypto::open_json(&secrets.personal_data, key, &record.personal)
+        .map_err(|e| ApiError::Storage(format!("sign-up {}: {e}", record.reference)))
 }
 
 /// `GET /v1/admin/signups/<association>/<reference>`: the record with its personal data, for
@@ -249,9 +242,6 @@ pub async fn review(
     association: Association,
     reference: &str,
 ) -> Result<ApiResponse, ApiError> {
-    if request.body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
     let session = authorize(request, ctx, Action::Edit, Some(association)).await?;
     let review: Review = serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
     let note = review.note.trim().to_string();
@@ -304,17 +294,7 @@ pub async fn review(
         "region": stored.region, "level": stored.level, "status": review.decision,
         "created_at_ms": stored.created_at_ms,
     });
-    ctx.kv
-        .put(
-            &key,
-            &value.to_string(),
-            PutOptions {
-                metadata: Some(metadata),
-                expiration_ttl: None,
-            },
-        )
-        .await
-        .map_err(ApiError::storage)?;
+    super::write_json(ctx.kv, &key, &value, Some(metadata)).await?;
     Ok(ApiResponse::json(
         200,
         serde_json::json!({"reference": reference, "status": review.decision}).to_string(),
@@ -394,15 +374,5 @@ pub async fn export(
         "登记日期 Date",
     ];
     let text = table::csv(&header, &rows).map_err(ApiError::Storage)?;
-    Ok(ApiResponse {
-        status: 200,
-        headers: vec![
-            ("content-type".into(), "text/csv; charset=utf-8".into()),
-            (
-                "content-disposition".into(),
-                "attachment; filename=\"guanai-signups.csv\"".into(),
-            ),
-        ],
-        body: text,
-    })
+    Ok(ApiResponse::csv(text, "guanai-signups.csv"))
 }

@@ -10,10 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::session::authorize;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::forms::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
-use crate::store::{Kv, PutOptions};
+use crate::store::Kv;
 
 /// What KV keeps for an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,12 +36,7 @@ pub fn metadata(staff: &Staff) -> serde_json::Value {
 
 /// The account of `username`, if there is one.
 pub async fn load(kv: &impl Kv, username: &str) -> Result<Option<StaffRecord>, ApiError> {
-    let Some(stored) = kv.get(&key(username)).await.map_err(ApiError::storage)? else {
-        return Ok(None);
-    };
-    serde_json::from_str(&stored.value)
-        .map(Some)
-        .map_err(|_| ApiError::Storage("unreadable staff record".into()))
+    super::read_json(kv, &key(username)).await
 }
 
 /// A new account record for `staff` with `password`, or the field errors. `salt` must be 16
@@ -151,9 +145,6 @@ pub async fn create(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    if request.body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
     // Session and CSRF first: nothing about the body is revealed to a stranger.
     let session = super::session::current(request, ctx).await?;
     let new: NewStaff = serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
@@ -181,7 +172,6 @@ pub async fn create(
     if load(ctx.kv, &record.staff.username).await?.is_some() {
         return Err(ApiError::Refused(ErrorCode::UsernameTaken));
     }
-    let value = serde_json::to_string(&record).map_err(|e| ApiError::Storage(e.to_string()))?;
     super::audit::record(
         request,
         ctx,
@@ -190,17 +180,13 @@ pub async fn create(
         &record.staff.username,
     )
     .await?;
-    ctx.kv
-        .put(
-            &key(&record.staff.username),
-            &value,
-            PutOptions {
-                metadata: Some(metadata(&record.staff)),
-                expiration_ttl: None,
-            },
-        )
-        .await
-        .map_err(ApiError::storage)?;
+    super::write_json(
+        ctx.kv,
+        &key(&record.staff.username),
+        &record,
+        Some(metadata(&record.staff)),
+    )
+    .await?;
     let body = serde_json::json!({ "staff": record.staff });
     Ok(ApiResponse::json(201, body.to_string()))
 }

@@ -9,11 +9,12 @@
 
 use std::sync::Arc;
 
+use guanai_core::Lang;
+use guanai_core::boundaries::Outline;
 use guanai_core::cluster::{Cluster, DEFAULT_RADIUS_PX, cluster};
 use guanai_core::geo::{LatLon, Viewport, WorldPoint, project, world_scale};
 use guanai_core::i18n::{MapUi, fill};
 use guanai_core::places::Place;
-use guanai_core::{Lang, boundaries};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -142,7 +143,12 @@ pub fn MapCanvas(
             scale.get() / world_scale(OUTLINE_ZOOM)
         )
     };
-    let outlines = Memo::new(move |_| outline_paths(state.datum.get(), anchor));
+    let outlines = Memo::new(move |_| {
+        let datum = state.datum.get();
+        state
+            .outlines
+            .with_value(|outlines| outline_paths(outlines, datum, anchor))
+    });
     let tile_source = Memo::new(move |_| tiles.get().ok().flatten());
     let tile_keys = Memo::new(move |_| {
         if tile_source.with(Option::is_none) {
@@ -613,10 +619,10 @@ pub fn MapCanvas(
 
 /// The province outlines as SVG path data, relative to `anchor` at [`OUTLINE_ZOOM`], shifted
 /// to GCJ-02 when drawn over GCJ-02 tiles.
-fn outline_paths(datum: Datum, anchor: WorldPoint) -> Vec<(String, String)> {
+fn outline_paths(outlines: &[Outline], datum: Datum, anchor: WorldPoint) -> Vec<(String, String)> {
     let scale = world_scale(OUTLINE_ZOOM);
-    boundaries::provinces()
-        .into_iter()
+    outlines
+        .iter()
         .map(|outline| {
             let mut d = String::new();
             for ring in &outline.rings {
@@ -627,7 +633,7 @@ fn outline_paths(datum: Datum, anchor: WorldPoint) -> Vec<(String, String)> {
                 }
                 d.push('Z');
             }
-            (outline.code, d)
+            (outline.code.clone(), d)
         })
         .collect()
 }

@@ -1,13 +1,14 @@
 //! The map widget over a loaded catalogue: filters, the map, the partner card and the list,
 //! all driven by one [`MapState`] so that a selection made in either place shows in both.
 
+use guanai_core::Lang;
+use guanai_core::boundaries::{self, Outline};
 use guanai_core::cluster::cluster;
 use guanai_core::geo::{
     LatLon, Viewport, WorldBounds, WorldPoint, project, wgs84_to_gcj02, world_scale,
 };
 use guanai_core::i18n::{MapUi, Ui, fill};
 use guanai_core::places::{self, Place, PlaceFilter};
-use guanai_core::{Lang, boundaries};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -48,6 +49,8 @@ pub struct MapState {
     pub datum: Memo<Datum>,
     /// Whether the person has moved the map: until then, a resize shows the home view again.
     pub moved: StoredValue<bool>,
+    /// The province outlines, parsed once per map: the bounds and the drawing both use them.
+    pub outlines: StoredValue<Vec<Outline>>,
 }
 
 impl MapState {
@@ -155,8 +158,9 @@ pub fn MapView(
             })
         }
     });
+    let outlines = boundaries::provinces();
     let provinces = WorldBounds::around(
-        boundaries::provinces()
+        outlines
             .iter()
             .flat_map(|outline| outline.rings.iter().flatten())
             .map(|position| project(*position)),
@@ -178,6 +182,7 @@ pub fn MapView(
         near: RwSignal::new(NearMe::Off),
         datum,
         moved: StoredValue::new(false),
+        outlines: StoredValue::new(outlines),
     };
 
     // A filter change that hides the selected location clears the selection and shows the
