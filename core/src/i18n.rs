@@ -77,6 +77,8 @@ strings!(
     MapUi {
         MapName => ("爱心单位地图", "Caring partners map"),
         MapLabel => ("地图：方向键移动，加号、减号缩放", "Map: arrow keys move, plus and minus zoom"),
+        PickLabel => ("选点地图：点击地图放置位置，或按回车把位置放在地图中心；方向键移动，加号、减号缩放", "Location picker: click the map to place the location, or press Enter to place it at the centre; arrow keys move, plus and minus zoom"),
+        Picked => ("已选位置：{lat}, {lon}", "Location placed at {lat}, {lon}"),
         ZoomIn => ("放大", "Zoom in"),
         ZoomOut => ("缩小", "Zoom out"),
         ResetView => ("显示全部", "Show all"),

@@ -23,7 +23,7 @@ const ELEMENTS = {
 
 const OBSERVED = [
   "api", "lang", "area", "region", "partner", "association",
-  "tiles", "tiles-key", "tiles-crs", "tiles-attribution", "finder",
+  "tiles", "tiles-key", "tiles-crs", "tiles-attribution", "finder", "pick", "picked",
 ];
 
 const LOAD_FAILED = "福利组件加载失败，请刷新页面重试。The widget could not be loaded; please reload the page.";

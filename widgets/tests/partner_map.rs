@@ -461,3 +461,77 @@ async fn the_wheel_and_a_pinch_zoom_about_the_pointer() {
     let ratio = outline_scale(&map) / before;
     assert!((ratio - 2.0).abs() < 0.01, "pinch zoomed by {ratio}");
 }
+
+/// The `.picked` marker's translation within the pins group.
+fn marker_position(map: &Mounted) -> (f64, f64) {
+    let transform = map.one(".picked").get_attribute("transform").unwrap();
+    let numbers: Vec<f64> = transform
+        .trim_start_matches("translate(")
+        .trim_end_matches(')')
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[wasm_bindgen_test]
+async fn in_pick_mode_enter_and_a_click_place_the_location_and_say_where() {
+    let map = Mounted::new(
+        demo(),
+        Lang::En,
+        &[("pick", Some("")), ("picked", Some("39.904200,116.407400"))],
+    )
+    .await;
+    let svg = map.one("svg.map");
+    assert!(
+        svg.get_attribute("aria-label")
+            .unwrap()
+            .contains("press Enter to place"),
+        "the map says how to place by keyboard"
+    );
+    // The host's coordinates show as a marker and in words.
+    let typed = marker_position(&map);
+    assert!(
+        map.one(".picked-at")
+            .text_content()
+            .unwrap()
+            .contains("39.904200, 116.407400")
+    );
+
+    // Enter places it at the centre of the view: somewhere else, inside the region.
+    map.key(&svg, "Enter").await;
+    let centred = marker_position(&map);
+    assert_ne!(typed, centred);
+    let said = map.one(".picked-at").text_content().unwrap();
+    let numbers: Vec<f64> = said
+        .trim_start_matches("Location placed at ")
+        .split(", ")
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!((36.0..43.0).contains(&numbers[0]), "{said}");
+    assert!((113.0..120.0).contains(&numbers[1]), "{said}");
+
+    // A click 100 px right of the centre places it there: 100 px further east.
+    let rect = svg.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + rect.width() / 2.0 + 100.0) as i32);
+    init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    svg.dispatch_event(&click).unwrap();
+    map.settle().await;
+    let clicked = marker_position(&map);
+    assert!(
+        (clicked.0 - centred.0 - 100.0).abs() < 2.0,
+        "{clicked:?} vs {centred:?}"
+    );
+    assert!((clicked.1 - centred.1).abs() < 2.0);
+}
+
+#[wasm_bindgen_test]
+async fn without_pick_a_click_on_the_map_places_nothing() {
+    let map = Mounted::new(demo(), Lang::En, &[]).await;
+    map.click("svg.map").await;
+    assert!(map.all(".picked").is_empty());
+    assert!(map.all(".picked-at").is_empty());
+}

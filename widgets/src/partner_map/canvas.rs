@@ -12,7 +12,9 @@ use std::sync::Arc;
 use guanai_core::Lang;
 use guanai_core::boundaries::Outline;
 use guanai_core::cluster::{Cluster, DEFAULT_RADIUS_PX, cluster};
-use guanai_core::geo::{LatLon, Viewport, WorldPoint, project, world_scale};
+use guanai_core::geo::{
+    LatLon, Viewport, WorldPoint, gcj02_to_wgs84, project, unproject, world_scale,
+};
 use guanai_core::i18n::{MapUi, fill};
 use guanai_core::places::Place;
 use leptos::prelude::*;
@@ -91,7 +93,16 @@ pub fn MapCanvas(
     tiles: Signal<Result<Option<TileSource>, TilesProblem>>,
     /// Selects a location: `(place, reveal)`.
     select: Callback<(Place, bool)>,
+    /// Whether a click on the map (not on a pin) places a location.
+    pick: Signal<bool>,
+    /// Where the placed location's marker stands, as the host set it.
+    picked: Signal<Option<LatLon>>,
+    /// Called with the WGS-84 position a person placed.
+    on_pick: Callback<LatLon>,
 ) -> impl IntoView {
+    // The marker follows the host's `picked` and the person's own clicks.
+    let marker = RwSignal::new(picked.get_untracked());
+    Effect::new(move |_| marker.set(picked.get()));
     let viewport = state.viewport;
     let anchor = anchor();
     let scale = Memo::new(move |_| viewport.with(Viewport::scale));
@@ -365,7 +376,53 @@ pub fn MapCanvas(
             *v = v.zoomed_at(v.zoom + steps, v.width / 2.0, v.height / 2.0)
         });
     };
+    // Placing a location: the screen point back to the world, to WGS-84 (undoing GCJ-02 when
+    // the tiles are shifted), announced to the host.
+    let place_at = move |x: f64, y: f64| {
+        let world = viewport.with_untracked(|v| v.to_world(x, y));
+        let shown = unproject(world);
+        let position = match state.datum.get_untracked() {
+            Datum::Gcj02 => gcj02_to_wgs84(shown),
+            Datum::Wgs84 => shown,
+        };
+        marker.set(Some(position));
+        on_pick.run(position);
+    };
+    let on_click = move |event: web_sys::MouseEvent| {
+        if !pick.get_untracked()
+            || gesture.try_update_value(|g| std::mem::take(&mut g.swallow_click)) == Some(true)
+        {
+            return;
+        }
+        // A click on a pin selects it; only the map itself places.
+        let on_pin = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-key]").ok().flatten())
+            .is_some();
+        let Some(svg) = svg_ref.get_untracked() else {
+            return;
+        };
+        if on_pin {
+            return;
+        }
+        let rect = svg.get_bounding_client_rect();
+        place_at(
+            f64::from(event.client_x()) - rect.left(),
+            f64::from(event.client_y()) - rect.top(),
+        );
+    };
     let on_keydown = move |event: web_sys::KeyboardEvent| {
+        let on_map_itself = event
+            .target()
+            .zip(svg_ref.get_untracked())
+            .is_some_and(|(target, svg)| JsValue::from(target) == JsValue::from(svg));
+        if pick.get_untracked() && on_map_itself && event.key() == "Enter" {
+            event.prevent_default();
+            let (width, height) = viewport.with_untracked(|v| (v.width, v.height));
+            place_at(width / 2.0, height / 2.0);
+            return;
+        }
         let pan = |dx: f64, dy: f64| {
             user_moves(&|v: &mut Viewport| *v = v.panned(dx, dy).kept_within(state.limits))
         };
@@ -568,7 +625,10 @@ pub fn MapCanvas(
                     class:tiled=has_tiles
                     tabindex="0"
                     role="group"
-                    aria-label=move || MapUi::MapLabel.get(lang.get())
+                    aria-label=move || {
+                        if pick.get() { MapUi::PickLabel } else { MapUi::MapLabel }.get(lang.get())
+                    }
+                    class:picking=pick
                     viewBox=move || viewport.with(|v| format!("0 0 {:.0} {:.0}", v.width.max(1.0), v.height.max(1.0)))
                     on:pointerdown=on_pointerdown
                     on:pointermove=on_pointermove
@@ -576,6 +636,7 @@ pub fn MapCanvas(
                     on:pointercancel=on_pointerup
                     on:wheel=on_wheel
                     on:keydown=on_keydown
+                    on:click=on_click
                 >
                     {tile_images}
                     <g class="outlines" transform=outline_transform aria-hidden="true">
@@ -592,6 +653,20 @@ pub fn MapCanvas(
                             {pin.clone()(key)}
                         </For>
                         {me}
+                        {move || marker.get().map(|position| {
+                            let point = display_point(position, state.datum.get());
+                            let s = scale.get();
+                            view! {
+                                <g
+                                    class="picked"
+                                    aria-hidden="true"
+                                    transform=format!("translate({:.2} {:.2})", (point.x - anchor.x) * s, (point.y - anchor.y) * s)
+                                >
+                                    <circle r="9"></circle>
+                                    <path d="M-16 0H-5M5 0H16M0 -16V-5M0 5V16"></path>
+                                </g>
+                            }
+                        })}
                     </g>
                 </svg>
                 <div class="controls">
@@ -611,6 +686,14 @@ pub fn MapCanvas(
             </div>
             {move || (tiles.get() == Err(TilesProblem::MissingKey)).then(|| view! {
                 <p class="notice">{move || MapUi::TilesNeedKey.get(lang.get())}</p>
+            })}
+            {move || pick.get().then(|| view! {
+                <p class="picked-at" aria-live="polite">
+                    {move || marker.get().map(|p| fill(
+                        MapUi::Picked.get(lang.get()),
+                        &[("lat", &format!("{:.6}", p.lat)), ("lon", &format!("{:.6}", p.lon))],
+                    ))}
+                </p>
             })}
             <p class="credit">{credit}</p>
         </div>

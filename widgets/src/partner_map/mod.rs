@@ -18,6 +18,7 @@ mod locate;
 pub mod tiles;
 mod view;
 
+use guanai_core::geo::LatLon;
 use guanai_core::i18n::MapUi;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -42,6 +43,8 @@ pub const ATTRIBUTES: &[&str] = &[
     "tiles-crs",
     "tiles-attribution",
     "finder",
+    "pick",
+    "picked",
 ];
 
 /// What the host page sets besides the shared filters.
@@ -53,6 +56,11 @@ pub struct MapOptions {
     /// `finder="#benefits"`: a `<guanai-benefit-finder>` on the same page that the card's
     /// "show in the benefit finder" button points at that partner.
     pub finder: Signal<Option<String>>,
+    /// `pick`: staff place a location — a click (or Enter, for the map's centre) puts a marker
+    /// there and dispatches `guanai:pick` `{lat, lon}` (WGS-84, six decimals).
+    pub pick: Signal<bool>,
+    /// `picked="lat,lon"` (WGS-84): where the marker stands, e.g. coordinates typed by hand.
+    pub picked: Signal<Option<LatLon>>,
 }
 
 impl MapOptions {
@@ -65,6 +73,7 @@ impl MapOptions {
             attributes.get("tiles-attribution"),
             attributes.get("finder"),
         );
+        let (pick, picked) = (attributes.get("pick"), attributes.get("picked"));
         MapOptions {
             tiles: Signal::derive(move || {
                 TileSource::from_attributes(
@@ -80,6 +89,8 @@ impl MapOptions {
                     .map(|selector| selector.trim().to_string())
                     .filter(|selector| !selector.is_empty())
             }),
+            pick: Signal::derive(move || pick.with(Option::is_some)),
+            picked: Signal::derive(move || picked.with(|text| parse_lat_lon(text.as_deref()?))),
         }
     }
 
@@ -88,8 +99,19 @@ impl MapOptions {
         MapOptions {
             tiles: Signal::stored(Ok(None)),
             finder: Signal::stored(None),
+            pick: Signal::stored(false),
+            picked: Signal::stored(None),
         }
     }
+}
+
+/// `"39.9042,116.4074"` (latitude, longitude) as a position; `None` unless both are finite
+/// numbers in range.
+pub fn parse_lat_lon(text: &str) -> Option<LatLon> {
+    let (lat, lon) = text.split_once(',')?;
+    let (lat, lon): (f64, f64) = (lat.trim().parse().ok()?, lon.trim().parse().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+        .then(|| LatLon::new(lat, lon))
 }
 
 /// Mounts a map for the custom element `host` into `root` (a `<div>` in its shadow root).

@@ -299,7 +299,27 @@ pub fn MapView(
         {move || near_problem().map(|problem| view! { <p class="problem" role="alert">{problem.get(lang.get())}</p> })}
         <p class="visually-hidden" aria-live="polite">{selected_name}</p>
         <div class="layout">
-            <MapCanvas loaded=loaded.clone() state lang tiles=options.tiles select />
+            <MapCanvas
+                loaded=loaded.clone()
+                state
+                lang
+                tiles=options.tiles
+                select
+                pick=options.pick
+                picked=options.picked
+                on_pick=Callback::new({
+                    let host = host.clone();
+                    move |position: LatLon| {
+                        host.dispatch(
+                            "guanai:pick",
+                            &[
+                                ("lat", &format!("{:.6}", position.lat)),
+                                ("lon", &format!("{:.6}", position.lon)),
+                            ],
+                        )
+                    }
+                })
+            />
             <div class="side">
                 {move || {
                     state.selected.get().map(|place| {
