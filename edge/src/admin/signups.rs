@@ -35,6 +35,8 @@ struct Filters {
     status: Option<String>,
     from_ms: Option<u64>,
     until_ms: Option<u64>,
+    /// Part of a reference, e.g. `GA-7K` (what a social worker reads out on the phone).
+    reference: Option<String>,
 }
 
 impl Filters {
@@ -84,11 +86,16 @@ impl Filters {
                 .transpose()?,
             from_ms: parse_ms("from_ms")?,
             until_ms: parse_ms("until_ms")?,
+            reference: request
+                .query("reference")
+                .map(|v| v.trim().to_uppercase())
+                .filter(|v| !v.is_empty()),
         })
     }
 
-    /// Whether a key's metadata passes the filters.
-    fn admits(&self, metadata: &serde_json::Value) -> bool {
+    /// Whether the sign-up under key `name` with `metadata` passes the filters.
+    fn admits(&self, name: &str, metadata: &serde_json::Value) -> bool {
+        let reference = name.rsplit(':').next().unwrap_or_default();
         let text = |name: &str| metadata[name].as_str().unwrap_or_default().to_string();
         let created = metadata["created_at_ms"].as_u64().unwrap_or_default();
         self.region
@@ -98,6 +105,10 @@ impl Filters {
             && self.status.as_ref().is_none_or(|s| text("status") == *s)
             && self.from_ms.is_none_or(|from| created >= from)
             && self.until_ms.is_none_or(|until| created < until)
+            && self
+                .reference
+                .as_ref()
+                .is_none_or(|wanted| reference.contains(wanted.as_str()))
     }
 
     /// The KV prefix to list: one association's, or all sign-ups for plan-wide staff.
@@ -146,7 +157,7 @@ pub async fn list(
         .iter()
         .filter_map(|(name, metadata)| {
             let metadata = metadata.as_ref()?;
-            filters.admits(metadata).then(|| {
+            filters.admits(name, metadata).then(|| {
                 let mut parts = name.splitn(3, ':').skip(1);
                 serde_json::json!({
                     "association": parts.next(),
@@ -322,7 +333,7 @@ pub async fn export(
             .await
             .map_err(ApiError::storage)?;
         for (name, metadata) in &page.keys {
-            if !metadata.as_ref().is_some_and(|m| filters.admits(m)) {
+            if !metadata.as_ref().is_some_and(|m| filters.admits(name, m)) {
                 continue;
             }
             if rows.len() == EXPORT_LIMIT {

@@ -1,0 +1,226 @@
+//! Answers to the call for partners: the list, the detail with the contact person (the server
+//! logs each view), and the decision — accepting creates archived draft partner and benefits
+//! for staff to complete in the catalogue.
+
+use guanai_core::staff::Action;
+use guanai_core::{Lang, Text};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::api::{self, Failure};
+use crate::ui::{Done, Field, Input, Problem, label, region_name, t, when};
+use crate::{admin, t_str};
+
+/// One row of `GET /v1/admin/applications`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Row {
+    pub reference: String,
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub created_at_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Page {
+    applications: Vec<Row>,
+    cursor: Option<String>,
+}
+
+fn status_label(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "accepted" => t_str(lang, "已接受", "Accepted"),
+        "declined" => t_str(lang, "已婉拒", "Declined"),
+        _ => t_str(lang, "待处理", "To review"),
+    }
+}
+
+/// The applications page.
+#[component]
+pub fn Applications() -> impl IntoView {
+    let lang = admin().lang;
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Failure>);
+    let open = RwSignal::new(None::<String>);
+    let load = move |more: bool| {
+        let path = if more {
+            api::with_query(
+                "/v1/admin/applications",
+                &[("cursor", cursor.get_untracked().unwrap_or_default())],
+            )
+        } else {
+            "/v1/admin/applications".to_string()
+        };
+        leptos::task::spawn_local(async move {
+            match api::get::<Page>(&path).await {
+                Ok(page) => {
+                    if more {
+                        rows.update(|r| r.extend(page.applications));
+                    } else {
+                        rows.set(page.applications);
+                    }
+                    cursor.set(page.cursor);
+                }
+                Err(problem) => failure.set(Some(problem)),
+            }
+        });
+    };
+    load(false);
+    let table = move || {
+        let lang = lang.get();
+        rows.get()
+            .into_iter()
+            .map(|row| {
+                let reference = row.reference.clone();
+                view! {
+                    <tr>
+                        <td><code>{row.reference.clone()}</code></td>
+                        <td>{row.company.clone()}</td>
+                        <td>{status_label(&row.status, lang)}</td>
+                        <td>{when(row.created_at_ms)}</td>
+                        <td>
+                            <button type="button" class="secondary" on:click=move |_| open.set(Some(reference.clone()))>
+                                {t_str(lang, "查看", "Open")}<span class="visually-hidden">" "{row.company.clone()}</span>
+                            </button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Problem failure />
+        <table class="list">
+            <caption class="visually-hidden">{t("合作申请列表", "Partner applications")}</caption>
+            <thead><tr>
+                <th scope="col">{t("编号", "Reference")}</th>
+                <th scope="col">{t("单位", "Company")}</th>
+                <th scope="col">{t("状态", "Status")}</th>
+                <th scope="col">{t("提交时间", "Received")}</th>
+                <th scope="col"><span class="visually-hidden">{t("操作", "Actions")}</span></th>
+            </tr></thead>
+            <tbody>{table}</tbody>
+        </table>
+        <Show when=move || rows.with(Vec::is_empty)>
+            <p>{t("暂无合作申请。", "No applications yet.")}</p>
+        </Show>
+        <Show when=move || cursor.with(Option::is_some)>
+            <button type="button" class="secondary" on:click=move |_| load(true)>{t("加载更多", "Load more")}</button>
+        </Show>
+        {move || open.get().map(|reference| view! {
+            <Detail reference on_decided=Callback::new(move |(reference, status): (String, String)| {
+                rows.update(|rows| if let Some(r) = rows.iter_mut().find(|r| r.reference == reference) { r.status = status });
+            }) close=Callback::new(move |()| open.set(None)) />
+        })}
+    }
+}
+
+/// One application and the decision form.
+#[component]
+fn Detail(
+    /// The application's reference.
+    reference: String,
+    /// Told `(reference, status)` after a decision.
+    on_decided: Callback<(String, String)>,
+    /// Closes the panel.
+    close: Callback<()>,
+) -> impl IntoView {
+    let admin = admin();
+    let lang = admin.lang;
+    let may_decide = admin
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.may(Action::Edit)));
+    let path = format!("/v1/admin/applications/{reference}");
+    let detail = LocalResource::new({
+        let path = path.clone();
+        move || {
+            let path = path.clone();
+            async move { api::get::<serde_json::Value>(&path).await }
+        }
+    });
+    let decision = RwSignal::new("accepted".to_string());
+    let note = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let failure = RwSignal::new(None::<Failure>);
+    let load_failure = RwSignal::new(None::<Failure>);
+    let done = RwSignal::new(None::<Text>);
+    let decide = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let body =
+            serde_json::json!({"decision": decision.get_untracked(), "note": note.get_untracked()});
+        let path = format!("{path}/decision");
+        let reference = reference.clone();
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send::<serde_json::Value>("POST", &path, Some(body)).await {
+                Ok(answer) => {
+                    let status = answer["status"].as_str().unwrap_or_default().to_string();
+                    done.set(Some(if status == "accepted" {
+                        Text::new("已接受：已在“合作单位与福利”中生成归档草稿，请补充地点后发布。", "Accepted: archived drafts are waiting under Partners & benefits; add locations, then publish.")
+                    } else {
+                        Text::new("已婉拒。", "Declined.")
+                    }));
+                    on_decided.run((reference, status));
+                    detail.refetch();
+                }
+                Err(problem) => {
+                    errors.set(problem.fields.clone());
+                    failure.set(Some(problem));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="detail" aria-labelledby="application-heading">
+            <h2 id="application-heading">{t("合作申请", "Application")}</h2>
+            <button type="button" class="secondary close" on:click=move |_| close.run(())>{t("关闭", "Close")}</button>
+            <Transition fallback=move || view! { <p role="status">{t("正在加载…", "Loading…")}</p> }>
+                {move || detail.get().map(|answer| match answer {
+                    Ok(d) => {
+                        let lang = lang.get();
+                        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+                        let offers = d["offers"].as_array().cloned().unwrap_or_default().into_iter().map(|offer| {
+                            let area = offer["area"].as_str().and_then(|a| a.parse::<guanai_core::ServiceArea>().ok()).map(|a| a.label().get(lang).to_string()).unwrap_or_default();
+                            let regions = offer["regions"].as_array().map(|r| r.iter().filter_map(|c| c.as_str()).map(|c| region_name(c, lang)).collect::<Vec<_>>().join("、")).unwrap_or_default();
+                            view! { <li><strong>{area}</strong>" "{text(&offer["description"])}" "<span class="muted">{regions}</span></li> }
+                        }).collect_view();
+                        view! {
+                            <dl class="facts">
+                                <dt>{t_str(lang, "单位", "Company")}</dt><dd>{text(&d["company"])}</dd>
+                                <dt>{t_str(lang, "统一社会信用代码", "Unified social credit code")}</dt><dd>{text(&d["credit_code"])}</dd>
+                                <dt>{t_str(lang, "联系人", "Contact person")}</dt><dd>{text(&d["contact"]["contact_person"])}</dd>
+                                <dt>{t_str(lang, "手机", "Mobile")}</dt><dd>{text(&d["contact"]["mobile"])}</dd>
+                                <dt>{t_str(lang, "电子邮箱", "Email")}</dt><dd>{text(&d["contact"]["email"])}</dd>
+                                <dt>{t_str(lang, "留言", "Message")}</dt><dd>{text(&d["contact"]["message"])}</dd>
+                                <dt>{t_str(lang, "状态", "Status")}</dt><dd>{status_label(d["status"].as_str().unwrap_or_default(), lang)}</dd>
+                                <dt>{t_str(lang, "提交时间", "Received")}</dt><dd>{when(d["created_at_ms"].as_u64().unwrap_or_default())}</dd>
+                            </dl>
+                            <h3>{t_str(lang, "拟提供的福利", "Benefits offered")}</h3>
+                            <ul>{offers}</ul>
+                        }.into_any()
+                    }
+                    Err(problem) => {
+                        load_failure.set(Some(problem));
+                        view! { <Problem failure=load_failure /> }.into_any()
+                    }
+                })}
+            </Transition>
+            <Show when=move || may_decide>
+                <form class="review" on:submit=decide.clone()>
+                    <fieldset>
+                        <legend>{t("决定", "Decision")}</legend>
+                        <label class="check"><input type="radio" name="app-decision" prop:checked=move || decision.get() == "accepted" on:change=move |_| decision.set("accepted".into()) />" "{t("接受，生成草稿", "Accept and create drafts")}</label>
+                        <label class="check"><input type="radio" name="app-decision" prop:checked=move || decision.get() == "declined" on:change=move |_| decision.set("declined".into()) />" "{t("婉拒", "Decline")}</label>
+                    </fieldset>
+                    <Field label=label("备注", "Note") value=note.into() set=Callback::new(move |v| note.set(v)) path="note".into() errors input=Input::Multiline />
+                    <Problem failure />
+                    <Done message=done />
+                    <button type="submit">{t("保存决定", "Save decision")}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}

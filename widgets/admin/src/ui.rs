@@ -1,0 +1,352 @@
+//! What every page is made of: bilingual text, the language switch, labelled form fields that
+//! show the server's per-field errors, and the line that reports a failed call.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use guanai_core::validate::FieldError;
+use guanai_core::{Lang, Text};
+use leptos::prelude::*;
+
+use crate::api::Failure;
+use crate::{admin, t_str};
+
+const LANG_KEY: &str = "guanai-admin-lang";
+
+/// Text in the current language: `t("保存", "Save")` wherever a view needs words.
+pub fn t(zh: &'static str, en: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let lang = admin().lang;
+    move || t_str(lang.get(), zh, en)
+}
+
+/// The language chosen last time on this device (Chinese first).
+pub fn stored_lang() -> Lang {
+    let stored = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(LANG_KEY).ok().flatten());
+    Lang::from_attribute(stored.as_deref())
+}
+
+pub fn store_lang(lang: Lang) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(LANG_KEY, lang.tag());
+    }
+}
+
+/// A fresh id for tying a `<label>` to its control.
+pub fn next_id(prefix: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A date and time of day in Beijing time, `2026-11-30 16:05`.
+pub fn when(at_ms: u64) -> String {
+    let at = chrono::DateTime::from_timestamp_millis(at_ms as i64).unwrap_or_default();
+    let local = at + chrono::Duration::hours(8);
+    local.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Switches between 中文 and English; the choice is remembered on this device.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let lang = admin().lang;
+    view! {
+        <button
+            type="button"
+            class="secondary lang"
+            lang=move || match lang.get() { Lang::ZhCn => "en", Lang::En => "zh-CN" }
+            on:click=move |_| lang.update(|l| *l = match l { Lang::ZhCn => Lang::En, Lang::En => Lang::ZhCn })
+        >
+            {move || match lang.get() { Lang::ZhCn => "English", Lang::En => "中文" }}
+        </button>
+    }
+}
+
+/// A failed call as a sentence (role `alert`), with every field problem listed below it so
+/// nothing the server said is lost, even for a field the form does not show.
+#[component]
+pub fn Problem(
+    /// The failure to show, if any.
+    failure: RwSignal<Option<Failure>>,
+) -> impl IntoView {
+    let lang = admin().lang;
+    move || {
+        failure.get().map(|failure| {
+            let lang = lang.get();
+            let fields = failure
+                .fields
+                .iter()
+                .map(|f| view! { <li><code>{f.field.clone()}</code>" "{f.message.get(lang).to_string()}</li> })
+                .collect_view();
+            view! {
+                <div class="problem" role="alert">
+                    <p>{failure.message.get(lang).to_string()}</p>
+                    <ul>{fields}</ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// A short confirmation after something worked (role `status`).
+#[component]
+pub fn Done(
+    /// The message, if any.
+    message: RwSignal<Option<Text>>,
+) -> impl IntoView {
+    let lang = admin().lang;
+    move || {
+        message
+            .get()
+            .map(|m| view! { <p class="done" role="status">{m.get(lang.get()).to_string()}</p> })
+    }
+}
+
+/// The messages for the field at `path` among `errors` (paths as [`relative`] left them).
+pub fn messages_for(errors: &[FieldError], path: &str, lang: Lang) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|e| e.field == path)
+        .map(|e| e.message.get(lang).to_string())
+        .collect()
+}
+
+/// The server's field paths relative to one form: `partners[0].name.en` and `partner.id`
+/// become `name.en` and `id` when `prefixes` are `["partners[0].", "partner."]`.
+pub fn relative(fields: Vec<FieldError>, prefixes: &[&str]) -> Vec<FieldError> {
+    fields
+        .into_iter()
+        .map(|mut error| {
+            if let Some(rest) = prefixes.iter().find_map(|p| error.field.strip_prefix(p)) {
+                error.field = rest.to_string();
+            }
+            error
+        })
+        .collect()
+}
+
+/// How a field is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Text,
+    Multiline,
+    Date,
+    Password,
+    Number,
+}
+
+/// A labelled input whose errors (from `errors`, matched by `path`) are shown under it and
+/// tied to it with `aria-describedby`, and which is marked `aria-invalid` while they stand.
+#[component]
+pub fn Field(
+    /// The label, in the current language.
+    label: Signal<String>,
+    /// The value shown.
+    value: Signal<String>,
+    /// Called with the new value as the person types (or picks a date).
+    set: Callback<String>,
+    /// The field's path in the server's error list, e.g. `name.zh`.
+    path: String,
+    /// Errors of the whole form.
+    errors: RwSignal<Vec<FieldError>>,
+    /// Text, multi-line, date, password or number.
+    #[prop(default = Input::Text)]
+    input: Input,
+    /// Whether the server requires it (shown, and announced).
+    #[prop(optional)]
+    required: bool,
+    /// `autocomplete` hint.
+    #[prop(optional)]
+    autocomplete: &'static str,
+) -> impl IntoView {
+    let lang = admin().lang;
+    let id = next_id("field");
+    let error_id = format!("{id}-error");
+    let path_for_errors = path.clone();
+    let problems = Memo::new(move |_| {
+        errors.with(|errors| messages_for(errors, &path_for_errors, lang.get()))
+    });
+    let invalid = move || (!problems.with(Vec::is_empty)).then_some("true");
+    let described = {
+        let error_id = error_id.clone();
+        move || (!problems.with(Vec::is_empty)).then(|| error_id.clone())
+    };
+    let control = match input {
+        Input::Multiline => view! {
+            <textarea
+                id=id.clone()
+                rows="3"
+                prop:value=move || value.get()
+                aria-invalid=invalid
+                aria-describedby=described
+                required=required
+                on:input=move |ev| set.run(event_target_value(&ev))
+            ></textarea>
+        }
+        .into_any(),
+        _ => {
+            let kind = match input {
+                Input::Date => "date",
+                Input::Password => "password",
+                _ => "text",
+            };
+            view! {
+                <input
+                    id=id.clone()
+                    type=kind
+                    inputmode=(input == Input::Number).then_some("decimal")
+                    autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                    prop:value=move || value.get()
+                    aria-invalid=invalid
+                    aria-describedby=described
+                    required=required
+                    on:input=move |ev| set.run(event_target_value(&ev))
+                />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="field" data-path=path>
+            <label for=id.clone()>{move || label.get()}{required.then_some(" *")}</label>
+            {control}
+            <Show when=move || !problems.with(Vec::is_empty)>
+                <p class="field-error" id=error_id.clone()>{move || problems.get().join(" ")}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A labelled `<select>` of `options` (`(value, label)`).
+#[component]
+pub fn Choice(
+    /// The label, in the current language.
+    label: Signal<String>,
+    /// The selected value.
+    value: Signal<String>,
+    /// Called with the chosen value.
+    set: Callback<String>,
+    /// `(value, label)` pairs in the current language.
+    options: Signal<Vec<(String, String)>>,
+    /// The field's path in the server's error list.
+    #[prop(optional)]
+    path: String,
+    /// Errors of the whole form (none for filters).
+    #[prop(optional)]
+    errors: Option<RwSignal<Vec<FieldError>>>,
+) -> impl IntoView {
+    let lang = admin().lang;
+    let id = next_id("choice");
+    let path_for_errors = path.clone();
+    let problems = Memo::new(move |_| {
+        errors
+            .map(|e| e.with(|e| messages_for(e, &path_for_errors, lang.get())))
+            .unwrap_or_default()
+    });
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || (!problems.with(Vec::is_empty)).then(|| error_id.clone())
+    };
+    view! {
+        <div class="field" data-path=path>
+            <label for=id.clone()>{move || label.get()}</label>
+            <select
+                id=id.clone()
+                aria-describedby=described
+                aria-invalid=move || (!problems.with(Vec::is_empty)).then_some("true")
+                on:change=move |ev| set.run(event_target_value(&ev))
+            >
+                {move || {
+                    let current = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = v == current;
+                            view! { <option value=v selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <Show when=move || !problems.with(Vec::is_empty)>
+                <p class="field-error" id=error_id.clone()>{move || problems.get().join(" ")}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A labelled checkbox.
+#[component]
+pub fn Check(
+    /// The label, in the current language.
+    label: Signal<String>,
+    /// Whether it is ticked.
+    checked: Signal<bool>,
+    /// Called with the new state.
+    set: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                prop:checked=move || checked.get()
+                on:change=move |ev| set.run(event_target_checked(&ev))
+            />
+            " "
+            {move || label.get()}
+        </label>
+    }
+}
+
+/// A label in both languages as a signal of the current one.
+pub fn label(zh: &'static str, en: &'static str) -> Signal<String> {
+    let lang = admin().lang;
+    Signal::derive(move || t_str(lang.get(), zh, en).to_string())
+}
+
+/// Region options for selects: Beijing, Tianjin, Hebei and their districts, with the
+/// districts indented under their province. `any` adds a first "all" option with `""`.
+pub fn region_options(lang: Lang, any: Option<&'static str>) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = any
+        .map(|label| vec![(String::new(), label.to_string())])
+        .unwrap_or_default();
+    for province in guanai_core::regions::provinces() {
+        options.push((
+            province.code.to_string(),
+            province.name().get(lang).to_string(),
+        ));
+        for district in guanai_core::regions::children_of(province.code) {
+            options.push((
+                district.code.to_string(),
+                format!("\u{3000}{}", district.name().get(lang)),
+            ));
+        }
+    }
+    options
+}
+
+/// The name of region `code`, or the code itself when unknown.
+pub fn region_name(code: &str, lang: Lang) -> String {
+    guanai_core::regions::find(code)
+        .map(|r| r.name().get(lang).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The current time from the browser's clock.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// A text field bound to part of `state`.
+pub fn bind<T: Send + Sync + 'static>(
+    state: RwSignal<T>,
+    get: impl Fn(&T) -> String + Send + Sync + 'static,
+    set: impl Fn(&mut T, String) + Send + Sync + 'static,
+) -> (Signal<String>, Callback<String>) {
+    (
+        Signal::derive(move || state.with(&get)),
+        Callback::new(move |value: String| state.update(|s| set(s, value))),
+    )
+}
