@@ -47,6 +47,11 @@ pub async fn handle(request: &ApiRequest, ctx: &Context<'_, impl Kv, impl RateLi
     }
     let (response, problem) = match route(request, ctx).await {
         Ok(Some(response)) => (response, None),
+        Ok(None) if is_admin_asset(&request.path) => {
+            return Outcome::Asset {
+                headers: admin_asset_headers(&request.path),
+            };
+        }
         Ok(None) => {
             let mut headers = cors::headers_for(request, config);
             if let Some(cache_control) = asset_cache_control(&request.path) {
@@ -123,6 +128,40 @@ fn asset_cache_control(path: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The Content-Security-Policy of the admin view: its own scripts, wasm and styles only, the
+/// API on the same origin, and the AMap street tiles the location picker draws; never framed.
+pub const ADMIN_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data: https://*.is.autonavi.com; connect-src 'self'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Whether `path` is a file of the admin view (`/admin`, `/admin/…`).
+fn is_admin_asset(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+/// Headers of the admin view's files: no CORS (only its own origin uses it), a strict CSP, no
+/// framing or referrers; the page itself is never cached, its hashed files forever.
+fn admin_asset_headers(path: &str) -> Vec<(String, String)> {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let hashed = (file.starts_with("guanai-admin-") || file.starts_with("admin-"))
+        && (file.ends_with(".js") || file.ends_with(".wasm") || file.ends_with(".css"));
+    let cache = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-store"
+    };
+    [
+        ("content-security-policy", ADMIN_CSP),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("x-content-type-options", "nosniff"),
+        ("cache-control", cache),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect()
 }
 
 /// Refuses anything but GET and HEAD on the read-only routes.

@@ -31,6 +31,8 @@ const WASM_OPT_ARGS: &[&str] = &[
 pub struct Outputs {
     /// Files of the embeddable bundle, in `pkg/`.
     pub bundle: Vec<PathBuf>,
+    /// The admin view: `index.html`, its script, wasm and stylesheet, in `target/admin/`.
+    pub admin: Vec<PathBuf>,
     /// The worker's script and module, in `edge/build/`.
     pub worker: Vec<PathBuf>,
 }
@@ -46,9 +48,14 @@ pub fn command() -> Result {
 /// the assets directory.
 pub fn all(tools: &Tools) -> Result<Outputs> {
     let bundle = widgets(tools)?;
+    let admin = admin(tools)?;
     let worker = worker(tools)?;
-    assemble_assets(&bundle)?;
-    Ok(Outputs { bundle, worker })
+    assemble_assets(&bundle, &admin)?;
+    Ok(Outputs {
+        bundle,
+        admin,
+        worker,
+    })
 }
 
 /// Release-builds the widgets crate, runs wasm-bindgen (`--target web`) and wasm-opt, and
@@ -131,6 +138,107 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     Ok(bundle_files(&pkg))
 }
 
+/// Release-builds the admin view (its own wasm, so the public bundle never carries it) into
+/// `target/admin/`: `index.html`, and content-hashed script, wasm and stylesheet. The script is
+/// the wasm-bindgen glue with the one line that starts it appended, so the page needs no inline
+/// script under its strict CSP.
+fn admin(tools: &Tools) -> Result<Vec<PathBuf>> {
+    let root = root();
+    run(Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "guanai-admin",
+        ])
+        .current_dir(&root))?;
+    let compiled = root.join("target/wasm32-unknown-unknown/release/guanai_admin.wasm");
+    let page = root.join("widgets/admin/static/index.html");
+    let css = root.join("widgets/admin/static/admin.css");
+    let out = root.join("target/admin");
+    let stamp_path = root.join("target/admin-build/inputs.stamp");
+    let stamp = format!(
+        "{:016x}",
+        fnv(&[
+            read(&compiled)?,
+            read(&page)?,
+            read(&css)?,
+            tools.wasm_bindgen.to_string_lossy().as_bytes().to_vec()
+        ]
+        .concat())
+    );
+    let existing = admin_files(&out);
+    if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
+        && !existing.is_empty()
+    {
+        eprintln!("admin: bundle is up to date");
+        return Ok(existing);
+    }
+    let staging = root.join("target/admin-build");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).map_err(|error| error.to_string())?;
+    run(Command::new(&tools.wasm_bindgen)
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "guanai_admin",
+            "--out-dir",
+        ])
+        .arg(&staging)
+        .arg(&compiled))?;
+    let optimised = staging.join("guanai_admin_opt.wasm");
+    run(Command::new(&tools.wasm_opt)
+        .args(WASM_OPT_ARGS)
+        .arg(staging.join("guanai_admin_bg.wasm"))
+        .arg("-o")
+        .arg(&optimised))?;
+    let wasm = read(&optimised)?;
+    let wasm_name = format!(
+        "guanai-admin-{}.wasm",
+        &format!("{:016x}", fnv(&wasm))[..10]
+    );
+    let mut glue = read(&staging.join("guanai_admin.js"))?;
+    glue.extend_from_slice(
+        format!(
+            "\n// Started by the admin page's module script (no inline script under its CSP).\n\
+             __wbg_init({{ module_or_path: new URL(\"./{wasm_name}\", import.meta.url) }});\n"
+        )
+        .as_bytes(),
+    );
+    let glue_name = format!("guanai-admin-{}.js", &format!("{:016x}", fnv(&glue))[..10]);
+    let styles = read(&css)?;
+    let css_name = format!("admin-{}.css", &format!("{:016x}", fnv(&styles))[..10]);
+    let html = fs::read_to_string(&page)
+        .map_err(|error| format!("{}: {error}", page.display()))?
+        .replace("__ADMIN_SCRIPT__", &glue_name)
+        .replace("__ADMIN_CSS__", &css_name);
+    let _ = fs::remove_dir_all(&out);
+    write(&out.join(&wasm_name), &wasm)?;
+    write(&out.join(&glue_name), &glue)?;
+    write(&out.join(&css_name), &styles)?;
+    write(&out.join("index.html"), html.as_bytes())?;
+    write(&stamp_path, stamp.as_bytes())?;
+    Ok(admin_files(&out))
+}
+
+/// The built admin files in `target/admin/`.
+fn admin_files(out: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(out)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
 /// The built files in `pkg/` (everything but what git tracks there).
 fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(pkg)
@@ -186,11 +294,17 @@ fn worker(tools: &Tools) -> Result<Vec<PathBuf>> {
 }
 
 /// `target/assets/`: the bundle at the top level, the example pages under `examples/`.
-fn assemble_assets(bundle: &[PathBuf]) -> Result {
+fn assemble_assets(bundle: &[PathBuf], admin: &[PathBuf]) -> Result {
     let root = root();
     let assets = root.join("target/assets");
     let _ = fs::remove_dir_all(&assets);
     fs::create_dir_all(assets.join("examples")).map_err(|error| error.to_string())?;
+    fs::create_dir_all(assets.join("admin")).map_err(|error| error.to_string())?;
+    for file in admin {
+        let name = file.file_name().ok_or("admin file without a name")?;
+        fs::copy(file, assets.join("admin").join(name))
+            .map_err(|error| format!("{}: {error}", file.display()))?;
+    }
     for file in bundle {
         let name = file.file_name().ok_or("bundle file without a name")?;
         fs::copy(file, assets.join(name))
@@ -224,6 +338,17 @@ pub fn print_sizes(outputs: &Outputs) {
         print_row(&format!("pkg/{}", file_name(path)), (raw, gzip, brotli));
     }
     print_row("= widget bundle (all of pkg/)", totals);
+    let mut admin_totals = (0, 0, 0);
+    for path in &outputs.admin {
+        let (raw, gzip, brotli) = sizes(path);
+        admin_totals = (
+            admin_totals.0 + raw,
+            admin_totals.1 + gzip,
+            admin_totals.2 + brotli,
+        );
+        print_row(&format!("admin/{}", file_name(path)), (raw, gzip, brotli));
+    }
+    print_row("= admin bundle (all of target/admin/)", admin_totals);
     for path in &outputs.worker {
         print_row(&format!("edge/build/{}", file_name(path)), sizes(path));
     }

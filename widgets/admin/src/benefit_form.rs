@@ -67,12 +67,15 @@ pub fn BenefitForm(
         let benefit = state.get_untracked();
         let id = benefit.id.trim().to_string();
         if id.is_empty() {
-            errors.set(vec![FieldError::new(
+            let missing = vec![FieldError::new(
                 "id",
                 "required",
                 "请填写编号。",
                 "The id is required.",
-            )]);
+            )];
+            errors.set(missing.clone());
+            failure.set(Some(crate::ui::correct_marked_fields(missing)));
+            crate::ui::focus_first_invalid();
             return;
         }
         let body = serde_json::json!({"benefit": benefit, "archived": archived.get_untracked()});
@@ -92,6 +95,7 @@ pub fn BenefitForm(
                         &["benefits[0].", "benefit."],
                     ));
                     failure.set(Some(problem));
+                    crate::ui::focus_first_invalid();
                     busy.set(false);
                 }
             }

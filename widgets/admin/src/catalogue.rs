@@ -348,7 +348,19 @@ fn DraftLists(
             }
         })
         .collect_view();
+    let nothing_yet = drafts.partners.is_empty().then(|| {
+        view! {
+            <p class="notice">
+                {t_str(
+                    lang,
+                    "还没有草稿。可从发布版本开始编辑（计划管理员），或新建、从 CSV 导入。",
+                    "No drafts yet. Start from the published version (plan admins), or create or import from CSV.",
+                )}
+            </p>
+        }
+    });
     view! {
+        {nothing_yet}
         <section aria-labelledby="partners-heading">
             <h2 id="partners-heading">{t_str(lang, "合作单位草稿", "Partner drafts")}" ("{drafts.partners.len()}")"</h2>
             <table class="list partners">
@@ -444,7 +456,9 @@ fn Import(
         });
     };
     view! {
-        <form class="import" on:submit=submit>
+        <details class="import">
+        <summary>{t("从 CSV 导入", "Import from CSV")}</summary>
+        <form on:submit=submit>
             <fieldset>
                 <legend>{t("从 CSV 导入（全部成功才导入）", "Import from CSV (all rows or none)")}</legend>
                 <Choice
@@ -467,5 +481,6 @@ fn Import(
                 <button type="submit" class="secondary" disabled=move || busy.get()>{t("导入", "Import")}</button>
             </fieldset>
         </form>
+        </details>
     }
 }

@@ -77,6 +77,8 @@ pub fn BarChart(
         .into_any();
     }
     let max_total = bars.iter().map(Bar::total).max().unwrap_or(0);
+    // One series: its column already is the total.
+    let stacked = series.len() > 1;
     let height = bars.len() as f64 * ROW_HEIGHT + 8.0;
     let drawn = bars
         .iter()
@@ -135,7 +137,8 @@ pub fn BarChart(
                 .iter()
                 .map(|v| view! { <td>{*v}</td> })
                 .collect_view();
-            view! { <tr><th scope="row">{bar.label.clone()}</th>{cells}<td>{bar.total()}</td></tr> }
+            let total = stacked.then(|| view! { <td>{bar.total()}</td> });
+            view! { <tr><th scope="row">{bar.label.clone()}</th>{cells}{total}</tr> }
         })
         .collect_view();
     view! {
@@ -152,7 +155,7 @@ pub fn BarChart(
             </svg>
             <ul class="legend">{legend}</ul>
             <table class="data">
-                <thead><tr><th scope="col">{row_heading}</th>{head}<th scope="col">{total_heading}</th></tr></thead>
+                <thead><tr><th scope="col">{row_heading}</th>{head}{stacked.then(|| view! { <th scope="col">{total_heading}</th> })}</tr></thead>
                 <tbody>{body}</tbody>
             </table>
         </figure>

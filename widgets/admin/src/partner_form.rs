@@ -112,12 +112,15 @@ pub fn PartnerForm(
         let partner = state.get_untracked();
         let id = partner.id.trim().to_string();
         if id.is_empty() {
-            errors.set(vec![FieldError::new(
+            let missing = vec![FieldError::new(
                 "id",
                 "required",
                 "请填写编号。",
                 "The id is required.",
-            )]);
+            )];
+            errors.set(missing.clone());
+            failure.set(Some(crate::ui::correct_marked_fields(missing)));
+            crate::ui::focus_first_invalid();
             return;
         }
         let association: Option<Association> = association.get_untracked().parse().ok();
@@ -142,6 +145,7 @@ pub fn PartnerForm(
                         &["partners[0].", "partner."],
                     ));
                     failure.set(Some(problem));
+                    crate::ui::focus_first_invalid();
                     busy.set(false);
                 }
             }
@@ -390,7 +394,7 @@ pub fn PartnerForm(
                         t_str(lang.get(), "点击地图为此地点选点：", "Click the map to place location"),
                         placing.get() + 1
                     )}</p>
-                    <guanai-partner-map pick="" picked=picked lang=move || lang.get().tag() aria-describedby="picker-help"></guanai-partner-map>
+                    <guanai-partner-map pick="" tiles="amap" picked=picked lang=move || lang.get().tag() aria-describedby="picker-help"></guanai-partner-map>
                 </div>
             </Show>
             <Check label=label("合作已结束（归档，不再发布）", "Partnership ended (archived, not published)") checked=archived.into() set=Callback::new(move |v| archived.set(v)) />

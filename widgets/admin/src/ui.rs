@@ -350,3 +350,26 @@ pub fn bind<T: Send + Sync + 'static>(
         Callback::new(move |value: String| state.update(|s| set(s, value))),
     )
 }
+
+/// After a refused save: the first field marked invalid gets focus (and scrolls into view), so
+/// a person at the bottom of a long form, or on a screen reader, lands on what to correct.
+pub fn focus_first_invalid() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Ok(Some(field)) = document().query_selector("main [aria-invalid=\"true\"]")
+            && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = field.focus();
+        }
+    });
+}
+
+/// The failure said when fields were refused before anything was sent.
+pub fn correct_marked_fields(fields: Vec<FieldError>) -> Failure {
+    Failure {
+        status: 0,
+        code: "validation".into(),
+        message: Text::new("请更正标出的字段。", "Please correct the marked fields."),
+        fields,
+    }
+}

@@ -594,6 +594,14 @@ pub fn MapCanvas(
                                             y=move || format!("{:.2}", top * scale.get())
                                             width=move || format!("{:.2}", scale.get() / per_side + 0.5)
                                             height=move || format!("{:.2}", scale.get() / per_side + 0.5)
+                                            // A tile that cannot load (offline, blocked by the
+                                            // host's CSP) leaves the offline map showing, not a
+                                            // broken-image icon.
+                                            on:error=|event: web_sys::ErrorEvent| {
+                                                if let Some(tile) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                                                    let _ = tile.set_attribute("class", "failed");
+                                                }
+                                            }
                                         ></image>
                                     }
                                 })
