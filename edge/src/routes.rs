@@ -394,6 +394,55 @@ mod tests {
     }
 
     #[test]
+    fn the_admin_view_gets_a_strict_csp_no_cors_and_is_never_framed() {
+        for path in ["/admin", "/admin/", "/admin/index.html"] {
+            let request =
+                ApiRequest::new("GET", path).with_header("Origin", "https://partner.example");
+            let Outcome::Asset { headers } = outcome(&request, &published()) else {
+                panic!("{path} is not an asset")
+            };
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(header("access-control-allow-origin"), None, "{path}");
+            assert_eq!(header("cache-control"), Some("no-store"), "{path}");
+            assert_eq!(header("x-frame-options"), Some("DENY"));
+            let csp = header("content-security-policy").unwrap();
+            for directive in [
+                "default-src 'none'",
+                "script-src 'self' 'wasm-unsafe-eval'",
+                "style-src 'self'",
+                "connect-src 'self'",
+                "frame-ancestors 'none'",
+            ] {
+                assert!(csp.contains(directive), "{csp}");
+            }
+            assert!(!csp.contains("unsafe-inline"));
+        }
+        let hashed = ApiRequest::new("GET", "/admin/guanai-admin-0123456789.wasm");
+        let Outcome::Asset { headers } = outcome(&hashed, &published()) else {
+            panic!("not an asset")
+        };
+        assert!(headers.contains(&(
+            "cache-control".into(),
+            "public, max-age=31536000, immutable".into()
+        )));
+        // Not the admin view: a path that merely starts with the same letters.
+        let other = ApiRequest::new("GET", "/administration.html");
+        let Outcome::Asset { headers } = outcome(&other, &published()) else {
+            panic!("not an asset")
+        };
+        assert!(
+            !headers
+                .iter()
+                .any(|(name, _)| name == "content-security-policy")
+        );
+    }
+
+    #[test]
     fn api_responses_carry_exact_origin_cors() {
         let kv = published();
         let allowed = respond(

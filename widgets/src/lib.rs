@@ -1,7 +1,7 @@
 //! Guanai's embeddable widgets: Leptos components, compiled to WebAssembly, mounted by the
 //! custom elements that `guanai.js` defines (one folder per widget).
 //!
-//! This is the only crate that knows Leptos and the DOM. The domain (model, search, strings)
+//! With the admin view (`widgets/admin/`), the only crates that know Leptos and the DOM. The domain (model, search, strings)
 //! comes from `guanai-core`; the loader (`widgets/loader/guanai.js`) owns the custom element
 //! lifecycle and calls the `mount_*` functions exported here once per element.
 

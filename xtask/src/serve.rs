@@ -32,8 +32,12 @@ pub fn dev() -> Result {
     println!("  map:        {base}/examples/map.html");
     println!("  API:        {base}/v1/catalog   {base}/v1/health");
     println!("  bundle:     {base}/guanai.js");
+    println!("  admin:      {base}/admin   (association staff: sign in with a local account)");
     println!(
-        "  staff:      cargo xtask admin create --username <you>   then POST {base}/v1/admin/login"
+        "              no account yet? in another terminal: cargo xtask admin create --username <you>"
+    );
+    println!(
+        "              (asks for a password, at least 12 characters; creates a plan admin in this local KV)"
     );
     println!("Stop with Ctrl-C.\n");
     // A port found free can be taken (e.g. as an outgoing connection's source port) before

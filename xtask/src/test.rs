@@ -2,7 +2,7 @@
 //!
 //! 0. formatting and clippy (`-D warnings`), native and wasm32;
 //! 1. native `cargo test`: domain and edge request handling;
-//! 2. `wasm-bindgen-test` in headless Chromium: the widget components;
+//! 2. `wasm-bindgen-test` in headless Chromium: the widget and admin view components;
 //! 3. end-to-end: the real worker under `wrangler dev` with freshly seeded local KV, the example
 //!    pages in headless Chromium over WebDriver, and HTTP checks of the API.
 
@@ -53,6 +53,8 @@ pub fn all() -> Result {
             "--package",
             "guanai-widgets",
             "--package",
+            "guanai-admin",
+            "--package",
             "guanai-edge",
             "--",
             "-D",
@@ -70,18 +72,22 @@ pub fn all() -> Result {
                 "guanai-e2e",
                 "--exclude",
                 "guanai-widgets",
+                "--exclude",
+                "guanai-admin",
             ]))
         },
     )?;
 
     tier(
-        "tier 2: wasm-bindgen-test in headless Chromium (widgets)",
+        "tier 2: wasm-bindgen-test in headless Chromium (widgets, admin view)",
         &mut || {
             run(cargo()
                 .args([
                     "test",
                     "--package",
                     "guanai-widgets",
+                    "--package",
+                    "guanai-admin",
                     "--target",
                     "wasm32-unknown-unknown",
                 ])

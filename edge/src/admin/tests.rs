@@ -530,7 +530,7 @@ fn listed(response: &ApiResponse) -> Vec<String> {
 #[test]
 fn sign_up_lists_are_scoped_filtered_and_free_of_personal_data() {
     let kv = staffed();
-    with_signups(&kv);
+    let references = with_signups(&kv);
     let (plan, beijing, viewer) = (
         login(&kv, "plan.admin", 1),
         login(&kv, "bj.admin", 2),
@@ -578,6 +578,22 @@ fn sign_up_lists_are_scoped_filtered_and_free_of_personal_data() {
         .len(),
         0
     );
+    // Part of a reference, as a social worker reads it out (any case).
+    let wanted = &references[1];
+    let found = get(
+        &kv,
+        &plan,
+        "/v1/admin/signups",
+        &format!("reference={}", wanted[3..].to_lowercase()),
+    );
+    let found: serde_json::Value = serde_json::from_str(&found.body).unwrap();
+    let found: Vec<&str> = found["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, [wanted.as_str()]);
     let bad = get(&kv, &plan, "/v1/admin/signups", "level=guru");
     assert_eq!((bad.status, code(&bad)), (422, "validation".into()));
 }

@@ -284,7 +284,6 @@ fn DraftLists(
     let partners = drafts
         .partners
         .iter()
-        .cloned()
         .map(|draft| {
             let name = draft.partner.name.get(lang).to_string();
             let opened = draft.clone();
@@ -314,7 +313,6 @@ fn DraftLists(
     let benefits = drafts
         .benefits
         .iter()
-        .cloned()
         .map(|draft| {
             let title = draft.benefit.title.get(lang).to_string();
             let opened = draft.clone();

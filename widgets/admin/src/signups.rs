@@ -47,7 +47,7 @@ pub struct Filters {
 }
 
 /// Milliseconds of Beijing midnight at the start of `date` (`YYYY-MM-DD`), `days` later.
-fn midnight_ms(date: &str, days: i64) -> String {
+pub fn midnight_ms(date: &str, days: i64) -> String {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -381,7 +381,7 @@ fn Detail(
             }
         });
     };
-    let heading = format!("{}", row.reference);
+    let heading = row.reference.clone();
     view! {
         <section class="detail" aria-labelledby="signup-detail-heading">
             <h2 id="signup-detail-heading">{t("报名详情", "Sign-up")}" "<code>{heading}</code></h2>
