@@ -173,15 +173,23 @@ fn Detail(
             }
         });
     };
+    // Opening a record moves focus to it: the panel appears below the list, out of sight of a
+    // keyboard or screen-reader user who pressed "open".
+    let heading_ref = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading_ref.get() {
+            let _ = heading.focus();
+        }
+    });
     view! {
         <section class="detail" aria-labelledby="application-heading">
-            <h2 id="application-heading">{t("合作申请", "Application")}</h2>
+            <h2 id="application-heading" tabindex="-1" node_ref=heading_ref>{t("合作申请", "Application")}</h2>
             <button type="button" class="secondary close" on:click=move |_| close.run(())>{t("关闭", "Close")}</button>
             <Transition fallback=move || view! { <p role="status">{t("正在加载…", "Loading…")}</p> }>
                 {move || detail.get().map(|answer| match answer {
                     Ok(d) => {
                         let lang = lang.get();
-                        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+                        let text = |v: &serde_json::Value| crate::ui::or_dash(v.as_str().unwrap_or_default());
                         let offers = d["offers"].as_array().cloned().unwrap_or_default().into_iter().map(|offer| {
                             let area = offer["area"].as_str().and_then(|a| a.parse::<guanai_core::ServiceArea>().ok()).map(|a| a.label().get(lang).to_string()).unwrap_or_default();
                             let regions = offer["regions"].as_array().map(|r| r.iter().filter_map(|c| c.as_str()).map(|c| region_name(c, lang)).collect::<Vec<_>>().join("、")).unwrap_or_default();

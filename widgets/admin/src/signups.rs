@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::api::{self, Failure};
-use crate::ui::{Choice, Done, Field, Input, Problem, label, region_name, region_options, t, when};
+use crate::ui::{
+    Choice, Done, Field, Input, Problem, label, or_dash, region_name, region_options, t, when,
+};
 use crate::{admin, t_str};
 
 /// One row of `GET /v1/admin/signups`.
@@ -382,9 +384,17 @@ fn Detail(
         });
     };
     let heading = row.reference.clone();
+    // Opening a record moves focus to it: the panel appears below the list, out of sight of a
+    // keyboard or screen-reader user who pressed "open".
+    let heading_ref = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading_ref.get() {
+            let _ = heading.focus();
+        }
+    });
     view! {
         <section class="detail" aria-labelledby="signup-detail-heading">
-            <h2 id="signup-detail-heading">{t("报名详情", "Sign-up")}" "<code>{heading}</code></h2>
+            <h2 id="signup-detail-heading" tabindex="-1" node_ref=heading_ref>{t("报名详情", "Sign-up")}" "<code>{heading}</code></h2>
             <button type="button" class="secondary close" on:click=move |_| close.run(())>{t("关闭", "Close")}</button>
             <Transition fallback=move || view! { <p role="status">{t("正在加载…", "Loading…")}</p> }>
                 {move || detail.get().map(|answer| match answer {
@@ -408,17 +418,17 @@ fn Detail(
                             <dl class="facts">
                                 <dt>{t_str(lang, "姓名", "Name")}</dt><dd>{d.personal.name.clone()}</dd>
                                 <dt>{t_str(lang, "手机", "Mobile")}</dt><dd>{d.personal.mobile.clone()}</dd>
-                                <dt>{t_str(lang, "工作单位", "Employer")}</dt><dd>{d.personal.employer.clone()}</dd>
-                                <dt>{t_str(lang, "证书编号", "Certificate number")}</dt><dd>{d.personal.certificate_number.clone()}</dd>
+                                <dt>{t_str(lang, "工作单位", "Employer")}</dt><dd>{or_dash(&d.personal.employer)}</dd>
+                                <dt>{t_str(lang, "证书编号", "Certificate number")}</dt><dd>{or_dash(&d.personal.certificate_number)}</dd>
                                 <dt>{t_str(lang, "协会", "Association")}</dt><dd>{association_label(&d.association, lang)}</dd>
                                 <dt>{t_str(lang, "地区", "Region")}</dt><dd>{region_name(&d.region, lang)}</dd>
                                 <dt>{t_str(lang, "职业水平", "Level")}</dt><dd>{level_label(d.level.as_deref(), lang)}</dd>
-                                <dt>{t_str(lang, "关注领域", "Interests")}</dt><dd>{interests}</dd>
+                                <dt>{t_str(lang, "关注领域", "Interests")}</dt><dd>{or_dash(&interests)}</dd>
                                 <dt>{t_str(lang, "同意处理健康信息", "Agreed to health data processing")}</dt><dd>{yes(d.personal.health_consent)}</dd>
                                 <dt>{t_str(lang, "隐私政策版本", "Privacy notice version")}</dt><dd>{d.consent["notice_version"].as_str().unwrap_or_default().to_string()}</dd>
                                 <dt>{t_str(lang, "报名时间", "Signed up")}</dt><dd>{when(d.created_at_ms)}</dd>
                                 <dt>{t_str(lang, "状态", "Status")}</dt><dd class="status">{status_label(&d.status, lang)}</dd>
-                                <dt>{t_str(lang, "核验备注", "Review note")}</dt><dd>{note}</dd>
+                                <dt>{t_str(lang, "核验备注", "Review note")}</dt><dd>{or_dash(&note)}</dd>
                             </dl>
                         }
                         .into_any()

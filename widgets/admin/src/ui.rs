@@ -373,3 +373,13 @@ pub fn correct_marked_fields(fields: Vec<FieldError>) -> Failure {
         fields,
     }
 }
+
+/// A value for a definition list: the text, or a dash when there is none (an empty `<dd>` reads
+/// as a missing line).
+pub fn or_dash(text: &str) -> String {
+    if text.trim().is_empty() {
+        "—".to_string()
+    } else {
+        text.to_string()
+    }
+}
