@@ -40,7 +40,13 @@ fn status_label(status: &str, lang: Lang) -> &'static str {
 /// The applications page.
 #[component]
 pub fn Applications() -> impl IntoView {
-    let lang = admin().lang;
+    let admin = admin();
+    let lang = admin.lang;
+    // The contact person is plan-wide personal data: only the plan admin opens an application.
+    let may_open = admin.session.with_untracked(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.staff.may(Action::ReadPersonalData, None).is_ok())
+    });
     let rows = RwSignal::new(Vec::<Row>::new());
     let cursor = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<Failure>);
@@ -82,9 +88,11 @@ pub fn Applications() -> impl IntoView {
                         <td>{status_label(&row.status, lang)}</td>
                         <td>{when(row.created_at_ms)}</td>
                         <td>
-                            <button type="button" class="secondary" on:click=move |_| open.set(Some(reference.clone()))>
-                                {t_str(lang, "查看", "Open")}<span class="visually-hidden">" "{row.company.clone()}</span>
-                            </button>
+                            {may_open.then(|| view! {
+                                <button type="button" class="secondary" on:click=move |_| open.set(Some(reference.clone()))>
+                                    {t_str(lang, "查看", "Open")}<span class="visually-hidden">" "{row.company.clone()}</span>
+                                </button>
+                            })}
                         </td>
                     </tr>
                 }

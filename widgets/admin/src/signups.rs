@@ -110,6 +110,10 @@ pub fn Signups() -> impl IntoView {
     let may_export = session
         .as_ref()
         .is_some_and(|s| s.may(Action::ExportPersonalData));
+    // Viewers see the list but never personal data: no "open" for them.
+    let may_open = session
+        .as_ref()
+        .is_some_and(|s| s.may(Action::ReadPersonalData));
     let typed = RwSignal::new(Filters::default());
     let applied = RwSignal::new(Filters::default());
     let rows = RwSignal::new(Vec::<Row>::new());
@@ -223,10 +227,12 @@ pub fn Signups() -> impl IntoView {
                         <td class=format!("status {}", shown.status)>{status_label(&shown.status, lang)}</td>
                         <td>{when(shown.created_at_ms)}</td>
                         <td>
-                            <button type="button" class="secondary" on:click=move |_| open.set(Some(opened.clone()))>
-                                {t_str(lang, "查看", "Open")}
-                                <span class="visually-hidden">" "{row.reference.clone()}</span>
-                            </button>
+                            {may_open.then(|| view! {
+                                <button type="button" class="secondary" on:click=move |_| open.set(Some(opened.clone()))>
+                                    {t_str(lang, "查看", "Open")}
+                                    <span class="visually-hidden">" "{row.reference.clone()}</span>
+                                </button>
+                            })}
                         </td>
                     </tr>
                 }
