@@ -1,6 +1,7 @@
 //! The admin view as association staff use it: the Leptos app at `/admin` in headless Chromium
 //! against the real worker and local KV — sign in, add a benefit, publish, find it in the
-//! finder on an example page; verify a sign-up; download the spreadsheet and check its bytes.
+//! finder on an example page; verify a sign-up; download the spreadsheet and check its bytes;
+//! place a partner's location on the map by keyboard.
 
 // A failed unwrap is a failed test, with the location; that is what tests want.
 #![allow(clippy::unwrap_used)]
@@ -103,7 +104,7 @@ fn sign_up(mobile: &str) -> String {
 }
 
 #[tokio::test]
-async fn staff_add_a_benefit_publish_it_verify_a_sign_up_and_export_a_spreadsheet() {
+async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location() {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -317,6 +318,51 @@ async fn staff_add_a_benefit_publish_it_verify_a_sign_up_and_export_a_spreadshee
         2,
         "the header and the one filtered row: {text}"
     );
+
+    // A partner's location placed on the map by keyboard: Enter on the map puts it at the
+    // centre, and the form's latitude and longitude follow (WGS-84, inside the region).
+    client
+        .goto(&format!("{}/admin/#/catalogue", base()))
+        .await
+        .unwrap();
+    wait_until(
+        &client,
+        "const b = document.querySelector('table.partners tr[data-partner=\"weier-dental\"] button'); if (b) { b.click(); return true; }",
+    )
+    .await;
+    let typed = wait_until(
+        &client,
+        "return document.querySelector('[data-path=\"locations[0].lat\"] input')?.value",
+    )
+    .await;
+    wait_until(
+        &client,
+        "return document.querySelector('guanai-partner-map')?.shadowRoot?.querySelector('svg.map .picked')",
+    )
+    .await;
+    let map = client
+        .find(Locator::Css("guanai-partner-map"))
+        .await
+        .unwrap()
+        .shadow_root()
+        .await
+        .unwrap()
+        .find(Locator::Css("svg.map"))
+        .await
+        .unwrap();
+    map.send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .unwrap();
+    let placed = wait_until(
+        &client,
+        &format!(
+            "const v = document.querySelector('[data-path=\"locations[0].lat\"] input')?.value; return v !== {typed} && v"
+        ),
+    )
+    .await;
+    let latitude: f64 = placed.as_str().unwrap().parse().unwrap();
+    assert!((36.0..43.0).contains(&latitude), "{latitude}");
+    press(&client, "取消").await;
 
     // Signing out ends the session on the server too.
     press(&client, "退出登录").await;
