@@ -23,9 +23,40 @@ pub fn iso_date(day: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
+/// `2026-01-31` (what date inputs give) as a date; `None` for anything else. Hand-written for
+/// the same reason as [`iso_date`].
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let mut number = |digits: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_parse_back_and_nothing_else_does() {
+        let day = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(parse_iso_date(&iso_date(day)), Some(day));
+        assert_eq!(parse_iso_date(" 2026-02-28 "), Some(day));
+        for bad in [
+            "",
+            "2026-02-30",
+            "2026-2-28",
+            "28/02/2026",
+            "2026-02-28x",
+            "+2026-02-28",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+    }
     use chrono::TimeZone;
 
     #[test]

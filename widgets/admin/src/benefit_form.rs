@@ -29,7 +29,7 @@ fn empty_benefit(partner: &str) -> Benefit {
 }
 
 fn date(value: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+    guanai_core::time::parse_iso_date(value)
 }
 
 /// The benefit form.
@@ -131,12 +131,20 @@ pub fn BenefitForm(
     );
     let (from, set_from) = bind(
         state,
-        |b| b.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+        |b| {
+            b.valid_from
+                .map(guanai_core::time::iso_date)
+                .unwrap_or_default()
+        },
         |b, v| b.valid_from = date(&v),
     );
     let (until, set_until) = bind(
         state,
-        |b| b.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        |b| {
+            b.valid_until
+                .map(guanai_core::time::iso_date)
+                .unwrap_or_default()
+        },
         |b, v| b.valid_until = date(&v),
     );
     let partner_options = Signal::derive(move || {

@@ -320,8 +320,8 @@ fn DraftLists(
                 (None, None) => t_str(lang, "长期", "No end date").to_string(),
                 (from, until) => format!(
                     "{} – {}",
-                    from.map(|d| d.to_string()).unwrap_or_default(),
-                    until.map(|d| d.to_string()).unwrap_or_default()
+                    from.map(guanai_core::time::iso_date).unwrap_or_default(),
+                    until.map(guanai_core::time::iso_date).unwrap_or_default()
                 ),
             };
             view! {

@@ -343,10 +343,8 @@ pub fn PartnerForm(
             .collect_view()
     };
     let add_award = move |_| {
-        let year = guanai_core::time::shanghai_date(crate::ui::now())
-            .format("%Y")
-            .to_string()
-            .parse()
+        use chrono::Datelike;
+        let year = u16::try_from(guanai_core::time::shanghai_date(crate::ui::now()).year())
             .unwrap_or(2026);
         state.update(|p| {
             p.awards.push(Award {

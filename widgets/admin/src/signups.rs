@@ -50,8 +50,7 @@ pub struct Filters {
 
 /// Milliseconds of Beijing midnight at the start of `date` (`YYYY-MM-DD`), `days` later.
 pub fn midnight_ms(date: &str, days: i64) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .ok()
+    guanai_core::time::parse_iso_date(date)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| {
             ((t - chrono::Duration::hours(8) + chrono::Duration::days(days))

@@ -43,8 +43,15 @@ pub fn next_id(prefix: &str) -> String {
 /// A date and time of day in Beijing time, `2026-11-30 16:05`.
 pub fn when(at_ms: u64) -> String {
     let at = chrono::DateTime::from_timestamp_millis(at_ms as i64).unwrap_or_default();
-    let local = at + chrono::Duration::hours(8);
-    local.format("%Y-%m-%d %H:%M").to_string()
+    let local = (at + chrono::Duration::hours(8)).naive_utc();
+    // By hand: chrono's `format` would bring its whole formatting machinery into the wasm.
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{} {:02}:{:02}",
+        guanai_core::time::iso_date(local.date()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// Switches between 中文 and English; the choice is remembered on this device.
