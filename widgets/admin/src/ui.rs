@@ -45,7 +45,7 @@ pub fn when(at_ms: u64) -> String {
     let at = chrono::DateTime::from_timestamp_millis(at_ms as i64).unwrap_or_default();
     let local = (at + chrono::Duration::hours(8)).naive_utc();
     // By hand: chrono's `format` would bring its whole formatting machinery into the wasm.
-    use chrono::{Datelike, Timelike};
+    use chrono::Timelike;
     format!(
         "{} {:02}:{:02}",
         guanai_core::time::iso_date(local.date()),
