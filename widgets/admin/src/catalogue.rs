@@ -210,7 +210,16 @@ pub fn CataloguePage() -> impl IntoView {
             fallback=move || match editing.get() {
                 Editing::Partner(draft) => view! { <PartnerForm draft saved cancel /> }.into_any(),
                 Editing::Benefit(draft) => {
-                    let partners = drafts.get().and_then(Result::ok).map(|d| d.partners).unwrap_or_default();
+                    // An association admin adds offers for their association's partners only.
+                    let own = admin.session.with_untracked(|s| s.as_ref().and_then(|s| s.staff.association));
+                    let partners: Vec<DraftPartner> = drafts
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|d| d.partners)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|p| own.is_none() || p.association == own)
+                        .collect();
                     view! { <BenefitForm draft partners saved cancel /> }.into_any()
                 }
                 Editing::Nothing => ().into_any(),
