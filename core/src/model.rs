@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{Lang, QualificationLevel, ServiceArea};
+use crate::codes::{Association, Lang, QualificationLevel, ServiceArea};
 
 /// A user-facing text in both languages of the programme.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -173,6 +173,35 @@ impl Benefit {
                 .iter()
                 .any(|offered| crate::regions::overlaps(offered, wanted))
     }
+}
+
+/// A partner being edited by staff (stored as `draft-partner:<id>`), with the association
+/// responsible for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftPartner {
+    pub partner: Partner,
+    /// The association that looks after this partner; `None` for plan-wide partners, which
+    /// only the plan admin edits.
+    #[serde(default)]
+    pub association: Option<Association>,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub updated_by: String,
+    #[serde(default)]
+    pub updated_at_ms: u64,
+}
+
+/// A benefit being edited. It belongs to its partner's association.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftBenefit {
+    pub benefit: Benefit,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub updated_by: String,
+    #[serde(default)]
+    pub updated_at_ms: u64,
 }
 
 /// A published, immutable snapshot of every partner and benefit.

@@ -63,17 +63,7 @@ pub fn all(tools: &Tools) -> Result<Outputs> {
 /// briefly and the heavy files forever.
 fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     let root = root();
-    run(Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--package",
-            "guanai-widgets",
-        ])
-        .current_dir(&root))?;
-    let compiled = root.join("target/wasm32-unknown-unknown/release/guanai_widgets.wasm");
+    let compiled = release_wasm("guanai-widgets")?;
     let loader = root.join("widgets/loader/guanai.js");
     let pkg = root.join("pkg");
     let stamp_path = root.join("target/widgets/inputs.stamp");
@@ -94,30 +84,12 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
         return Ok(existing);
     }
 
-    let staging = root.join("target/widgets");
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(|error| error.to_string())?;
-    run(Command::new(&tools.wasm_bindgen)
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "guanai_widgets",
-            "--out-dir",
-        ])
-        .arg(&staging)
-        .arg(&compiled))?;
-    let bound = staging.join("guanai_widgets_bg.wasm");
-    let optimised = staging.join("guanai_widgets_opt.wasm");
-    run(Command::new(&tools.wasm_opt)
-        .args(WASM_OPT_ARGS)
-        .arg(&bound)
-        .arg("-o")
-        .arg(&optimised))?;
-
-    let wasm = read(&optimised)?;
-    let glue = read(&staging.join("guanai_widgets.js"))?;
+    let (glue, wasm) = bind_and_optimise(
+        tools,
+        &compiled,
+        &root.join("target/widgets"),
+        "guanai_widgets",
+    )?;
     let hash = format!("{:016x}", fnv(&[wasm.as_slice(), glue.as_slice()].concat()));
     let hash = &hash[..10];
     let glue_name = format!("guanai-widgets-{hash}.js");
@@ -144,17 +116,7 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
 /// script under its strict CSP.
 fn admin(tools: &Tools) -> Result<Vec<PathBuf>> {
     let root = root();
-    run(Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--package",
-            "guanai-admin",
-        ])
-        .current_dir(&root))?;
-    let compiled = root.join("target/wasm32-unknown-unknown/release/guanai_admin.wasm");
+    let compiled = release_wasm("guanai-admin")?;
     let page = root.join("widgets/admin/static/index.html");
     let css = root.join("widgets/admin/static/admin.css");
     let out = root.join("target/admin");
@@ -177,31 +139,11 @@ fn admin(tools: &Tools) -> Result<Vec<PathBuf>> {
         return Ok(existing);
     }
     let staging = root.join("target/admin-build");
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(|error| error.to_string())?;
-    run(Command::new(&tools.wasm_bindgen)
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "guanai_admin",
-            "--out-dir",
-        ])
-        .arg(&staging)
-        .arg(&compiled))?;
-    let optimised = staging.join("guanai_admin_opt.wasm");
-    run(Command::new(&tools.wasm_opt)
-        .args(WASM_OPT_ARGS)
-        .arg(staging.join("guanai_admin_bg.wasm"))
-        .arg("-o")
-        .arg(&optimised))?;
-    let wasm = read(&optimised)?;
+    let (mut glue, wasm) = bind_and_optimise(tools, &compiled, &staging, "guanai_admin")?;
     let wasm_name = format!(
         "guanai-admin-{}.wasm",
         &format!("{:016x}", fnv(&wasm))[..10]
     );
-    let mut glue = read(&staging.join("guanai_admin.js"))?;
     glue.extend_from_slice(
         format!(
             "\n// Started by the admin page's module script (no inline script under its CSP).\n\
@@ -223,6 +165,58 @@ fn admin(tools: &Tools) -> Result<Vec<PathBuf>> {
     write(&out.join("index.html"), html.as_bytes())?;
     write(&stamp_path, stamp.as_bytes())?;
     Ok(admin_files(&out))
+}
+
+/// Release-builds `package` for wasm32 and returns the compiled module's path.
+fn release_wasm(package: &str) -> Result<PathBuf> {
+    let root = root();
+    run(Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            package,
+        ])
+        .current_dir(&root))?;
+    Ok(root.join(format!(
+        "target/wasm32-unknown-unknown/release/{}.wasm",
+        package.replace('-', "_")
+    )))
+}
+
+/// Runs wasm-bindgen (`--target web`) on `compiled` into a fresh `staging` directory as
+/// `out_name`, then wasm-opt; returns the glue and the optimised wasm.
+fn bind_and_optimise(
+    tools: &Tools,
+    compiled: &Path,
+    staging: &Path,
+    out_name: &str,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let _ = fs::remove_dir_all(staging);
+    fs::create_dir_all(staging).map_err(|error| error.to_string())?;
+    run(Command::new(&tools.wasm_bindgen)
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            out_name,
+            "--out-dir",
+        ])
+        .arg(staging)
+        .arg(compiled))?;
+    let optimised = staging.join(format!("{out_name}_opt.wasm"));
+    run(Command::new(&tools.wasm_opt)
+        .args(WASM_OPT_ARGS)
+        .arg(staging.join(format!("{out_name}_bg.wasm")))
+        .arg("-o")
+        .arg(&optimised))?;
+    Ok((
+        read(&staging.join(format!("{out_name}.js")))?,
+        read(&optimised)?,
+    ))
 }
 
 /// The built admin files in `target/admin/`.

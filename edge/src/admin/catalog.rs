@@ -25,33 +25,8 @@ use crate::store::{Kv, LIST_PAGE, PutOptions};
 /// Largest CSV file accepted for import (500 rows of long texts fit).
 pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
-/// A partner being edited, with the association responsible for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DraftPartner {
-    pub partner: Partner,
-    /// The association that looks after this partner; `None` for plan-wide partners, which
-    /// only the plan admin edits.
-    #[serde(default)]
-    pub association: Option<Association>,
-    #[serde(default)]
-    pub archived: bool,
-    #[serde(default)]
-    pub updated_by: String,
-    #[serde(default)]
-    pub updated_at_ms: u64,
-}
-
-/// A benefit being edited. It belongs to its partner's association.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DraftBenefit {
-    pub benefit: Benefit,
-    #[serde(default)]
-    pub archived: bool,
-    #[serde(default)]
-    pub updated_by: String,
-    #[serde(default)]
-    pub updated_at_ms: u64,
-}
+// The draft shapes live in the domain crate: the admin view reads the same JSON.
+pub use guanai_core::model::{DraftBenefit, DraftPartner};
 
 /// The key of the `kind` (`partner` or `benefit`) draft `id`.
 fn draft_key(kind: &str, id: &str) -> String {

@@ -168,3 +168,72 @@ pub fn with_query(path: &str, pairs: &[(&str, String)]) -> String {
         format!("{path}?{}", query.join("&"))
     }
 }
+
+/// One page of an admin list: `{signups | applications | events: [...], cursor}`.
+#[derive(Deserialize)]
+struct ListPage<T> {
+    #[serde(alias = "signups", alias = "applications", alias = "events")]
+    rows: Vec<T>,
+    cursor: Option<String>,
+}
+
+/// A list the server hands out page by page, read with "load more": its rows so far, the
+/// cursor of the next page, whether a page is on its way, and why the last one failed.
+pub struct Paged<T: Send + Sync + 'static> {
+    pub rows: leptos::prelude::RwSignal<Vec<T>>,
+    pub cursor: leptos::prelude::RwSignal<Option<String>>,
+    pub loading: leptos::prelude::RwSignal<bool>,
+    pub failure: leptos::prelude::RwSignal<Option<Failure>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Paged<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Paged<T> {}
+
+impl<T: DeserializeOwned + Send + Sync + 'static> Default for Paged<T> {
+    fn default() -> Self {
+        Paged::new()
+    }
+}
+
+impl<T: DeserializeOwned + Send + Sync + 'static> Paged<T> {
+    pub fn new() -> Paged<T> {
+        use leptos::prelude::RwSignal;
+        Paged {
+            rows: RwSignal::new(Vec::new()),
+            cursor: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            failure: RwSignal::new(None),
+        }
+    }
+
+    /// Reads the first page of `path` with `query` (replacing the rows), or with `more` the
+    /// next page (appending to them).
+    pub fn load(self, path: &str, mut query: Vec<(&str, String)>, more: bool) {
+        use leptos::prelude::{GetUntracked, Set, Update};
+        if more {
+            query.push(("cursor", self.cursor.get_untracked().unwrap_or_default()));
+        }
+        let url = with_query(path, &query);
+        self.loading.set(true);
+        self.failure.set(None);
+        leptos::task::spawn_local(async move {
+            match get::<ListPage<T>>(&url).await {
+                Ok(page) => {
+                    self.cursor.set(page.cursor);
+                    if more {
+                        self.rows.update(|rows| rows.extend(page.rows));
+                    } else {
+                        self.rows.set(page.rows);
+                    }
+                }
+                Err(problem) => self.failure.set(Some(problem)),
+            }
+            self.loading.set(false);
+        });
+    }
+}

@@ -23,12 +23,6 @@ pub struct Row {
     pub created_at_ms: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct Page {
-    applications: Vec<Row>,
-    cursor: Option<String>,
-}
-
 fn status_label(status: &str, lang: Lang) -> &'static str {
     match status {
         "accepted" => t_str(lang, "已接受", "Accepted"),
@@ -47,33 +41,10 @@ pub fn Applications() -> impl IntoView {
         s.as_ref()
             .is_some_and(|s| s.staff.may(Action::ReadPersonalData, None).is_ok())
     });
-    let rows = RwSignal::new(Vec::<Row>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = api::Paged::<Row>::new();
+    let (rows, cursor, failure) = (list.rows, list.cursor, list.failure);
     let open = RwSignal::new(None::<String>);
-    let load = move |more: bool| {
-        let path = if more {
-            api::with_query(
-                "/v1/admin/applications",
-                &[("cursor", cursor.get_untracked().unwrap_or_default())],
-            )
-        } else {
-            "/v1/admin/applications".to_string()
-        };
-        leptos::task::spawn_local(async move {
-            match api::get::<Page>(&path).await {
-                Ok(page) => {
-                    if more {
-                        rows.update(|r| r.extend(page.applications));
-                    } else {
-                        rows.set(page.applications);
-                    }
-                    cursor.set(page.cursor);
-                }
-                Err(problem) => failure.set(Some(problem)),
-            }
-        });
-    };
+    let load = move |more: bool| list.load("/v1/admin/applications", Vec::new(), more);
     load(false);
     let table = move || {
         let lang = lang.get();

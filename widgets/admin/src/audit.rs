@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::admin;
-use crate::api::{self, Failure};
+use crate::api;
 use crate::ui::{Problem, t, when};
 
 /// One event of `GET /v1/admin/audit`.
@@ -19,12 +19,6 @@ pub struct Event {
     pub target: String,
     #[serde(default)]
     pub ip: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Page {
-    events: Vec<Event>,
-    cursor: Option<String>,
 }
 
 /// What an action code means, for people reading the log.
@@ -60,32 +54,9 @@ pub fn action_label(action: &str, lang: Lang) -> String {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let lang = admin().lang;
-    let events = RwSignal::new(Vec::<Event>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let failure = RwSignal::new(None::<Failure>);
-    let load = move |more: bool| {
-        let path = if more {
-            api::with_query(
-                "/v1/admin/audit",
-                &[("cursor", cursor.get_untracked().unwrap_or_default())],
-            )
-        } else {
-            "/v1/admin/audit".to_string()
-        };
-        leptos::task::spawn_local(async move {
-            match api::get::<Page>(&path).await {
-                Ok(page) => {
-                    if more {
-                        events.update(|e| e.extend(page.events));
-                    } else {
-                        events.set(page.events);
-                    }
-                    cursor.set(page.cursor);
-                }
-                Err(problem) => failure.set(Some(problem)),
-            }
-        });
-    };
+    let list = api::Paged::<Event>::new();
+    let (events, cursor, failure) = (list.rows, list.cursor, list.failure);
+    let load = move |more: bool| list.load("/v1/admin/audit", Vec::new(), more);
     load(false);
     let rows = move || {
         let lang = lang.get();

@@ -1,8 +1,9 @@
 //! Partners and benefits: the drafts staff edit, publishing them as a new catalogue snapshot,
 //! rolling back to an earlier one, CSV import and the Open Referral HSDS export.
 
+pub use guanai_core::model::{DraftBenefit, DraftPartner};
 use guanai_core::staff::Action;
-use guanai_core::{Association, Benefit, Lang, Partner, Text};
+use guanai_core::{Lang, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -11,32 +12,6 @@ use crate::benefit_form::BenefitForm;
 use crate::partner_form::PartnerForm;
 use crate::ui::{Check, Choice, Done, Problem, label, t, when};
 use crate::{admin, t_str};
-
-/// A partner draft as `GET /v1/admin/catalog` lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DraftPartner {
-    pub partner: Partner,
-    #[serde(default)]
-    pub association: Option<Association>,
-    #[serde(default)]
-    pub archived: bool,
-    #[serde(default)]
-    pub updated_by: String,
-    #[serde(default)]
-    pub updated_at_ms: u64,
-}
-
-/// A benefit draft.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DraftBenefit {
-    pub benefit: Benefit,
-    #[serde(default)]
-    pub archived: bool,
-    #[serde(default)]
-    pub updated_by: String,
-    #[serde(default)]
-    pub updated_at_ms: u64,
-}
 
 /// `GET /v1/admin/catalog`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]

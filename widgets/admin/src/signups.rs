@@ -28,12 +28,6 @@ pub struct Row {
     pub created_at_ms: u64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct Page {
-    signups: Vec<Row>,
-    cursor: Option<String>,
-}
-
 /// The list's filters as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
@@ -115,34 +109,15 @@ pub fn Signups() -> impl IntoView {
         .is_some_and(|s| s.may(Action::ReadPersonalData));
     let typed = RwSignal::new(Filters::default());
     let applied = RwSignal::new(Filters::default());
-    let rows = RwSignal::new(Vec::<Row>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = api::Paged::<Row>::new();
+    let (rows, cursor, loading, failure) = (list.rows, list.cursor, list.loading, list.failure);
     let open = RwSignal::new(None::<Row>);
-
     let load = move |more: bool| {
-        let filters = applied.get_untracked();
-        let mut query = filters.query();
-        if more {
-            query.push(("cursor", cursor.get_untracked().unwrap_or_default()));
-        }
-        loading.set(true);
-        failure.set(None);
-        leptos::task::spawn_local(async move {
-            match api::get::<Page>(&api::with_query("/v1/admin/signups", &query)).await {
-                Ok(page) => {
-                    if more {
-                        rows.update(|r| r.extend(page.signups));
-                    } else {
-                        rows.set(page.signups);
-                    }
-                    cursor.set(page.cursor);
-                }
-                Err(problem) => failure.set(Some(problem)),
-            }
-            loading.set(false);
-        });
+        list.load(
+            "/v1/admin/signups",
+            applied.with_untracked(Filters::query),
+            more,
+        )
     };
     load(false);
     let apply = move |event: leptos::ev::SubmitEvent| {
