@@ -22,6 +22,7 @@ pub mod limits;
 pub mod routes;
 pub mod secrets;
 pub mod signups;
+pub mod snapshot_cache;
 pub mod store;
 #[cfg(test)]
 mod testing;

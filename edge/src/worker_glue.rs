@@ -11,12 +11,19 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::routes::{self, Outcome};
 use crate::secrets::Secrets;
+use crate::snapshot_cache::{CachedSnapshot, SnapshotCache};
 use crate::store::{KeyPage, Kv, KvValue, PutOptions, StoreError};
 
 /// Binding names from wrangler.toml.
 const KV_BINDING: &str = "GUANAI_KV";
 const ASSETS_BINDING: &str = "ASSETS";
 const FORM_LIMITER_BINDING: &str = "FORM_RATE_LIMITER";
+
+thread_local! {
+    /// The isolate's copy of the published catalogue (see `snapshot_cache`), alive as long as
+    /// the isolate: leaked once so that requests can hold it across awaits.
+    static SNAPSHOT_CACHE: &'static SnapshotCache = Box::leak(Box::new(SnapshotCache::new()));
+}
 
 struct WorkersKv(worker::KvStore);
 
@@ -141,7 +148,13 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
         body,
     };
     let config = Config::from_vars(|name| env.var(name).ok().map(|value| value.to_string()));
-    let kv = WorkersKv(env.kv(KV_BINDING)?);
+    let now_ms = worker::Date::now().as_millis();
+    let workers_kv = WorkersKv(env.kv(KV_BINDING)?);
+    let kv = CachedSnapshot {
+        inner: &workers_kv,
+        cache: SNAPSHOT_CACHE.with(|cache| *cache),
+        now_ms,
+    };
     let limiter = WorkersLimiter(env.rate_limiter(FORM_LIMITER_BINDING).ok());
     let secrets = Secrets::from_lookup(|name| env.secret(name).ok().map(|value| value.to_string()));
     let mut entropy = [0; 32];
@@ -152,7 +165,7 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
         limiter: &limiter,
         config: &config,
         secrets,
-        now_ms: worker::Date::now().as_millis(),
+        now_ms,
         entropy,
     };
     match routes::handle(&api_request, &ctx).await {
