@@ -61,7 +61,10 @@ pub fn verify(key: &[u8], token: &str, nonce: u64, now: u64) -> Result<String, C
     };
     let issued_at: u64 = issued_at.parse().map_err(|_| ChallengeError::Malformed)?;
     let difficulty: u32 = difficulty.parse().map_err(|_| ChallengeError::Malformed)?;
-    let signature = unhex(signature).ok_or(ChallengeError::Malformed)?;
+    // The signature exactly as issued (lower-case hex): one token has one spelling.
+    let signature = unhex(signature)
+        .filter(|bytes| hex(bytes) == signature)
+        .ok_or(ChallengeError::Malformed)?;
     if version != "v1" || id.len() != 32 || unhex(id).is_none() || difficulty > 64 {
         return Err(ChallengeError::Malformed);
     }
@@ -130,7 +133,8 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Bytes from hex; `None` unless every pair is valid hex.
 pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
+    // `from_str_radix` alone would also take a sign: "+a" is not hex.
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -207,6 +211,26 @@ mod tests {
         ] {
             assert!(verify(KEY, garbage, nonce, NOW).is_err(), "{garbage}");
         }
+    }
+
+    #[test]
+    fn a_signature_has_one_spelling() {
+        let token = issue(KEY, [7; 16], NOW, DIFFICULTY);
+        let (body, signature) = token.rsplit_once('.').unwrap();
+        let at = signature.find(|c: char| c.is_ascii_lowercase()).unwrap();
+        let upper = format!(
+            "{body}.{}{}{}",
+            &signature[..at],
+            signature[at..=at].to_ascii_uppercase(),
+            &signature[at + 1..]
+        );
+        let nonce = solve(&upper, 0, u64::MAX).unwrap();
+        assert_eq!(
+            verify(KEY, &upper, nonce, NOW),
+            Err(ChallengeError::Malformed)
+        );
+        assert_eq!(unhex("+a"), None, "a sign is not hex");
+        assert_eq!(unhex("0A"), Some(vec![10]));
     }
 
     #[test]
