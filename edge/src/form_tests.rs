@@ -30,7 +30,7 @@ pub(crate) fn signup_form() -> Value {
 }
 
 /// A fresh, solved challenge from the router itself.
-fn solved_challenge(kv: &MemoryKv, entropy: u8) -> Value {
+pub(crate) fn solved_challenge(kv: &MemoryKv, entropy: u8) -> Value {
     let response = run(kv, ApiRequest::new("GET", "/v1/challenge"), NOW_MS, entropy);
     let body: Value = serde_json::from_str(&response.body).unwrap();
     let token = body["token"].as_str().unwrap().to_string();
@@ -38,11 +38,11 @@ fn solved_challenge(kv: &MemoryKv, entropy: u8) -> Value {
     json!({"token": token, "nonce": nonce})
 }
 
-fn envelope(form: Value, challenge: Value) -> String {
+pub(crate) fn envelope(form: Value, challenge: Value) -> String {
     json!({"form": form, "challenge": challenge, "website": "", "elapsed_ms": 15_000}).to_string()
 }
 
-fn post(path: &str, key: &str, body: String) -> ApiRequest {
+pub(crate) fn post(path: &str, key: &str, body: String) -> ApiRequest {
     ApiRequest::new("POST", path)
         .with_header("Idempotency-Key", key)
         .with_header("CF-Connecting-IP", "203.0.113.7")

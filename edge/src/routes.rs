@@ -107,6 +107,11 @@ async fn route(
             post_only(method)?;
             applications::create(request, ctx).await?
         }
+        "/v1/openapi.json" => {
+            read_only(method)?;
+            ApiResponse::json(200, include_str!("../openapi.json").to_string())
+                .with_header("cache-control", "public, max-age=300")
+        }
         path if path.starts_with("/v1/admin/") => crate::admin::route(request, ctx)
             .await?
             .ok_or(ApiError::NotFound)?,

@@ -64,6 +64,7 @@ pub trait Kv {
 pub struct MemoryKv {
     entries: RefCell<BTreeMap<String, (KvValue, Option<u64>)>>,
     reads: Cell<usize>,
+    down: Cell<bool>,
 }
 
 impl MemoryKv {
@@ -112,10 +113,24 @@ impl MemoryKv {
     pub fn ttl(&self, key: &str) -> Option<u64> {
         self.entries.borrow().get(key).and_then(|(_, ttl)| *ttl)
     }
+
+    /// From now on every call fails, as when Workers KV cannot be reached.
+    pub fn go_down(&self) {
+        self.down.set(true);
+    }
+
+    fn reachable(&self) -> Result<(), StoreError> {
+        if self.down.get() {
+            Err(StoreError("memory kv is down".into()))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl Kv for MemoryKv {
     async fn get(&self, key: &str) -> Result<Option<KvValue>, StoreError> {
+        self.reachable()?;
         self.reads.set(self.reads.get() + 1);
         Ok(self
             .entries
@@ -125,6 +140,7 @@ impl Kv for MemoryKv {
     }
 
     async fn put(&self, key: &str, value: &str, options: PutOptions) -> Result<(), StoreError> {
+        self.reachable()?;
         let stored = KvValue {
             value: value.to_string(),
             metadata: options.metadata,
@@ -136,6 +152,7 @@ impl Kv for MemoryKv {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.reachable()?;
         self.entries.borrow_mut().remove(key);
         Ok(())
     }
@@ -146,6 +163,7 @@ impl Kv for MemoryKv {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<KeyPage, StoreError> {
+        self.reachable()?;
         let limit = limit.clamp(1, LIST_PAGE);
         // The cursor is the last key of the previous page (Workers KV's is opaque; ours need
         // not be).

@@ -1,5 +1,10 @@
 //! Shared set-up for the native tests of the routes.
 
+use guanai_core::Association;
+use guanai_core::staff::{Role, Staff};
+
+use crate::admin::session::COOKIE;
+use crate::admin::staff::{key, metadata, new_record};
 use crate::catalog;
 use crate::config::Config;
 use crate::context::Context;
@@ -51,12 +56,24 @@ pub fn outcome_with(
     now_ms: u64,
     entropy: [u8; 32],
 ) -> Outcome {
+    outcome_keyed(request, kv, limiter, now_ms, entropy, Ok(secrets()))
+}
+
+/// [`outcome_with`] with the worker's keys as given (`Err`: missing, as a misconfigured worker).
+pub fn outcome_keyed(
+    request: &ApiRequest,
+    kv: &impl Kv,
+    limiter: &CountingLimiter,
+    now_ms: u64,
+    entropy: [u8; 32],
+    secrets: Result<Secrets, String>,
+) -> Outcome {
     let config = config();
     let ctx = Context {
         kv,
         limiter,
         config: &config,
-        secrets: Ok(secrets()),
+        secrets,
         now_ms,
         entropy,
     };
@@ -73,4 +90,90 @@ pub fn respond(request: ApiRequest, kv: &impl Kv) -> ApiResponse {
         Outcome::Respond { response, .. } => response,
         Outcome::Asset { .. } => panic!("{} went to the assets", request.path),
     }
+}
+
+/// The password of every account [`staffed`] makes.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A store with three accounts: the plan admin, Beijing's admin and a Tianjin viewer.
+pub fn staffed() -> MemoryKv {
+    // On top of the published demo programme: sign-ups name its partners.
+    let kv = published();
+    for (i, (username, role, association)) in [
+        ("plan.admin", Role::PlanAdmin, None),
+        (
+            "bj.admin",
+            Role::AssociationAdmin,
+            Some(Association::Beijing),
+        ),
+        ("tj.viewer", Role::Viewer, Some(Association::Tianjin)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let staff = Staff {
+            username: username.into(),
+            role,
+            association,
+        };
+        let record = new_record(staff, PASSWORD, [i as u8; 16], NOW_MS, "bootstrap").unwrap();
+        kv.insert(
+            &key(username),
+            &serde_json::to_string(&record).unwrap(),
+            Some(metadata(&record.staff)),
+        );
+    }
+    kv
+}
+
+/// The response to `request` at `now_ms` with `entropy` repeated as the random bytes.
+pub fn send(kv: &impl Kv, request: ApiRequest, now_ms: u64, entropy: u8) -> ApiResponse {
+    match outcome_with(
+        &request,
+        kv,
+        &CountingLimiter::new(1_000),
+        now_ms,
+        [entropy; 32],
+    ) {
+        Outcome::Respond { response, .. } => response,
+        Outcome::Asset { .. } => panic!("{} went to the assets", request.path),
+    }
+}
+
+/// A signed-in browser: its cookie and CSRF token.
+pub struct Signed {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// Signs `username` (one of [`staffed`]'s) in.
+pub fn login(kv: &MemoryKv, username: &str, entropy: u8) -> Signed {
+    let response = send(
+        kv,
+        ApiRequest::new("POST", "/v1/admin/login").with_body(format!(
+            r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
+        )),
+        NOW_MS,
+        entropy,
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    let set_cookie = response.header("set-cookie").unwrap();
+    let token = set_cookie
+        .strip_prefix(&format!("{COOKIE}="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    Signed {
+        cookie: format!("{COOKIE}={token}"),
+        csrf: body["csrf_token"].as_str().unwrap().to_string(),
+    }
+}
+
+/// `request` as sent by `who`'s browser: the session cookie (among others) and the CSRF token.
+pub fn as_signed(request: ApiRequest, who: &Signed) -> ApiRequest {
+    request
+        .with_header("cookie", &format!("theme=dark; {}", who.cookie))
+        .with_header("x-csrf-token", &who.csrf)
 }

@@ -1,62 +1,12 @@
 //! The admin API's access rules, route by route: the auth matrix.
 
-use guanai_core::Association;
-use guanai_core::staff::{Role, Staff};
-
 use super::ROUTES;
 use super::session::{COOKIE, SESSION_SECONDS};
-use super::staff::{key, metadata, new_record};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::CountingLimiter;
 use crate::routes::Outcome;
 use crate::store::MemoryKv;
-use crate::testing::{NOW_MS, outcome_with};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A store with three accounts: the plan admin, Beijing's admin and a Tianjin viewer.
-fn staffed() -> MemoryKv {
-    // On top of the published demo programme: sign-ups name its partners.
-    let kv = crate::testing::published();
-    for (i, (username, role, association)) in [
-        ("plan.admin", Role::PlanAdmin, None),
-        (
-            "bj.admin",
-            Role::AssociationAdmin,
-            Some(Association::Beijing),
-        ),
-        ("tj.viewer", Role::Viewer, Some(Association::Tianjin)),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let staff = Staff {
-            username: username.into(),
-            role,
-            association,
-        };
-        let record = new_record(staff, PASSWORD, [i as u8; 16], NOW_MS, "bootstrap").unwrap();
-        kv.insert(
-            &key(username),
-            &serde_json::to_string(&record).unwrap(),
-            Some(metadata(&record.staff)),
-        );
-    }
-    kv
-}
-
-fn send(kv: &MemoryKv, request: ApiRequest, now_ms: u64, entropy: u8) -> ApiResponse {
-    match outcome_with(
-        &request,
-        kv,
-        &CountingLimiter::new(1_000),
-        now_ms,
-        [entropy; 32],
-    ) {
-        Outcome::Respond { response, .. } => response,
-        Outcome::Asset { .. } => panic!("{} went to the assets", request.path),
-    }
-}
+use crate::testing::{NOW_MS, PASSWORD, Signed, as_signed, login, outcome_with, send, staffed};
 
 fn code(response: &ApiResponse) -> String {
     let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
@@ -64,42 +14,6 @@ fn code(response: &ApiResponse) -> String {
         .as_str()
         .unwrap_or_default()
         .to_string()
-}
-
-/// A signed-in browser: its cookie and CSRF token.
-struct Signed {
-    cookie: String,
-    csrf: String,
-}
-
-fn login(kv: &MemoryKv, username: &str, entropy: u8) -> Signed {
-    let response = send(
-        kv,
-        ApiRequest::new("POST", "/v1/admin/login").with_body(format!(
-            r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
-        )),
-        NOW_MS,
-        entropy,
-    );
-    assert_eq!(response.status, 200, "{}", response.body);
-    let set_cookie = response.header("set-cookie").unwrap();
-    let token = set_cookie
-        .strip_prefix(&format!("{COOKIE}="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
-    Signed {
-        cookie: format!("{COOKIE}={token}"),
-        csrf: body["csrf_token"].as_str().unwrap().to_string(),
-    }
-}
-
-fn as_signed(request: ApiRequest, who: &Signed) -> ApiRequest {
-    request
-        .with_header("cookie", &format!("theme=dark; {}", who.cookie))
-        .with_header("x-csrf-token", &who.csrf)
 }
 
 fn new_staff(username: &str, role: &str, association: Option<&str>, password: &str) -> String {
