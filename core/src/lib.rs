@@ -20,6 +20,22 @@
 //! - [`import`]: partners and benefits from CSV, every problem by row and column.
 //! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
+/// `ALL` for a fieldless enum, from one list that also feeds an exhaustive `match`: a new
+/// variant does not compile until it is listed here, so `ALL` (and every table test that walks
+/// it) cannot miss one.
+macro_rules! every_variant {
+    ($ty:ident: $($variant:ident),+ $(,)?) => {
+        impl $ty {
+            /// Every value.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+        }
+
+        const _: fn($ty) = |value| match value {
+            $($ty::$variant)|+ => {}
+        };
+    };
+}
+
 pub mod application;
 pub mod boundaries;
 pub mod challenge;

@@ -50,6 +50,11 @@ pub enum PartnerKind {
     Other,
 }
 
+every_variant!(PartnerKind:
+    Telecom, Foundation, Hotel, Dental, Technology, Insurance, Healthcare, Community, SocialWorkOrg,
+    Other
+);
+
 impl PartnerKind {
     pub fn label(self) -> Text {
         let (zh, en) = match self {

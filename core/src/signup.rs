@@ -21,15 +21,9 @@ pub enum ContactTime {
     Weekend,
 }
 
-impl ContactTime {
-    pub const ALL: &'static [ContactTime] = &[
-        ContactTime::Any,
-        ContactTime::Morning,
-        ContactTime::Afternoon,
-        ContactTime::Evening,
-        ContactTime::Weekend,
-    ];
+every_variant!(ContactTime: Any, Morning, Afternoon, Evening, Weekend);
 
+impl ContactTime {
     pub const fn code(self) -> &'static str {
         match self {
             ContactTime::Any => "any",

@@ -17,8 +17,14 @@ pub mod error;
 #[cfg(test)]
 mod form_tests;
 pub mod forms;
+#[cfg(test)]
+mod hostile_tests;
 pub mod http;
 pub mod limits;
+#[cfg(test)]
+mod openapi_tests;
+#[cfg(test)]
+mod property_tests;
 pub mod routes;
 pub mod secrets;
 pub mod signups;

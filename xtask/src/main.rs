@@ -8,9 +8,11 @@
 //! - `build` build the widget bundle and the worker; print the size of every shipped artefact.
 //! - `bench` print performance figures (search over a 10,000-benefit catalogue, sizes).
 //! - `admin create` bootstrap the first plan admin (or reset a password) in local or deployed KV.
+//! - `fuzz`  run the property suites optimised with many cases (`--cases N`, default 20,000).
 
 mod admin;
 mod build;
+mod fuzz;
 mod process;
 mod serve;
 mod test;
@@ -22,13 +24,14 @@ use std::process::ExitCode;
 /// Every failure ends the command with this message.
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin>
+const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin | fuzz>
 
   dev     build everything, seed local KV with the demo programme, serve on http://127.0.0.1:8787
   test    run every test tier: native, wasm-bindgen-test in headless Chromium, end-to-end
   build   build the widget bundle (pkg/) and the worker; print artefact sizes
   bench   print performance figures (`bench login`: only what a staff login costs)
-  admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)";
+  admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)
+  fuzz    run the property suites optimised, PROPTEST_CASES=20000 (`--cases N` to change)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("build") => build::command(),
         Some("bench") => build::bench(args.get(1).map(String::as_str)),
         Some("admin") => admin::command(&args[1..]),
+        Some("fuzz") => fuzz::command(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
