@@ -5,6 +5,9 @@
 //! - `GUANAI_WEBDRIVER`: ChromeDriver, e.g. `http://127.0.0.1:41235`
 //! - `GUANAI_EXAMPLES`: the `examples/` directory, served from a second origin by [`HostSite`]
 
+pub mod admin;
+pub mod worker;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -167,16 +170,15 @@ pub fn root() -> PathBuf {
 
 /// Runs `wrangler kv …` against the test worker's local KV.
 fn wrangler_kv(args: &[&str]) -> String {
+    wrangler_kv_in(&env("GUANAI_KV_STATE"), args)
+}
+
+/// Runs `wrangler kv …` against the local KV persisted in `state`.
+fn wrangler_kv_in(state: &str, args: &[&str]) -> String {
     let output = std::process::Command::new(env("GUANAI_WRANGLER"))
         .arg("kv")
         .args(args)
-        .args([
-            "--binding",
-            "GUANAI_KV",
-            "--local",
-            "--persist-to",
-            &env("GUANAI_KV_STATE"),
-        ])
+        .args(["--binding", "GUANAI_KV", "--local", "--persist-to", state])
         .current_dir(root())
         .env("WRANGLER_SEND_METRICS", "false")
         .output()
@@ -191,8 +193,14 @@ fn wrangler_kv(args: &[&str]) -> String {
 
 /// Keys in local KV starting with `prefix` (what the admin would page through).
 pub fn kv_keys(prefix: &str) -> Vec<String> {
-    let listing: Value = serde_json::from_str(&wrangler_kv(&["key", "list", "--prefix", prefix]))
-        .expect("a JSON key list");
+    kv_keys_in(&env("GUANAI_KV_STATE"), prefix)
+}
+
+/// Keys starting with `prefix` in the local KV persisted in `state`.
+pub fn kv_keys_in(state: &str, prefix: &str) -> Vec<String> {
+    let listing: Value =
+        serde_json::from_str(&wrangler_kv_in(state, &["key", "list", "--prefix", prefix]))
+            .expect("a JSON key list");
     listing
         .as_array()
         .map(|keys| {
@@ -233,13 +241,138 @@ pub fn dev_secret(name: &str) -> [u8; 32] {
 
 /// A solved challenge from the worker, as `{token, nonce}`.
 pub fn solved_challenge() -> Value {
-    let mut response = http()
-        .get(format!("{}/v1/challenge", base()))
-        .call()
-        .expect("the worker answers");
-    let issued: Value =
-        serde_json::from_str(&response.body_mut().read_to_string().expect("a body")).expect("JSON");
+    solved_challenge_from(&base()).expect("the worker answers")
+}
+
+/// [`solved_challenge`] from the worker at `base`.
+fn solved_challenge_from(base: &str) -> Result<Value, ureq::Error> {
+    let mut response = http().get(format!("{base}/v1/challenge")).call()?;
+    let issued: Value = serde_json::from_str(&response.body_mut().read_to_string()?).expect("JSON");
     let token = issued["token"].as_str().expect("a token").to_string();
     let nonce = guanai_core::challenge::solve(&token, 0, u64::MAX).expect("solvable");
-    json!({"token": token, "nonce": nonce})
+    Ok(json!({"token": token, "nonce": nonce}))
+}
+
+/// Posts `form` to the public form route `path` (`/v1/signups`, `/v1/partner-applications`)
+/// with a solved challenge, as a browser on `client_ip` would; returns status and body.
+pub fn submit_form(
+    path: &str,
+    idempotency_key: &str,
+    client_ip: &str,
+    form: &Value,
+) -> (u16, String) {
+    submit_form_to(&base(), path, idempotency_key, client_ip, form).expect("the worker answers")
+}
+
+/// [`submit_form`] to the worker at `base`; `Err` when the worker cannot be reached or the
+/// connection breaks (it may be down).
+pub fn submit_form_to(
+    base: &str,
+    path: &str,
+    idempotency_key: &str,
+    client_ip: &str,
+    form: &Value,
+) -> Result<(u16, String), ureq::Error> {
+    let challenge = solved_challenge_from(base)?;
+    let body = json!({"form": form, "challenge": challenge, "elapsed_ms": 20_000});
+    let mut response = http()
+        .post(format!("{base}{path}"))
+        .header("Idempotency-Key", idempotency_key)
+        .header("CF-Connecting-IP", client_ip)
+        .header("Content-Type", "application/json")
+        .send(body.to_string())?;
+    let status = response.status().as_u16();
+    Ok((status, response.body_mut().read_to_string()?))
+}
+
+/// Runs axe-core (the npm package, injected into the page) over `context` — `document`, or a
+/// JavaScript array of selectors such as `['guanai-benefit-finder']` — open shadow roots
+/// included, and fails with every serious or critical violation, naming the rule and the
+/// elements, under the heading `what`.
+pub async fn assert_accessible(client: &Client, context: &str, what: &str) {
+    static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let source = AXE.get_or_init(|| {
+        let path = root().join("node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path).unwrap_or_else(|error| {
+            panic!(
+                "{}: {error} (cargo xtask test installs it with npm ci)",
+                path.display()
+            )
+        })
+    });
+    let loaded = client
+        .execute("return typeof window.axe === 'object'", vec![])
+        .await
+        .expect("script runs");
+    if loaded != json!(true) {
+        client
+            .execute(source, vec![])
+            .await
+            .expect("axe-core loads into the page");
+    }
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+        const context = {context};
+        axe.run(Array.isArray(context) ? {{ include: context.map(s => [s]) }} : context, {{ resultTypes: ['violations'] }})
+            .then(result => done(result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${{v.impact}} ${{v.id}}: ${{v.help}}\n` + v.nodes.slice(0, 5)
+                    .map(n => `    ${{JSON.stringify(n.target)}} ${{n.failureSummary.replace(/\n/g, ' ')}}`).join('\n'))))
+            .catch(error => done([`axe failed: ${{error}}`]));"#
+    );
+    let violations = client
+        .execute_async(&script, vec![])
+        .await
+        .expect("axe-core runs");
+    let violations: Vec<String> = serde_json::from_value(violations).expect("a list");
+    assert!(
+        violations.is_empty(),
+        "{what}: {} serious or critical accessibility violations\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+}
+
+/// Sends one key press (down and up) to whatever has focus, as a keyboard would.
+pub async fn press_key(client: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(actions).await.expect("key pressed");
+}
+
+/// Types `text` into whatever has focus, one key press per character, as a keyboard would.
+pub async fn type_keys(client: &Client, text: &str) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for key in text.chars() {
+        actions = actions
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+    }
+    client.perform_actions(actions).await.expect("keys typed");
+}
+
+/// JavaScript that evaluates to the focused element, following focus into open shadow roots.
+pub const DEEP_FOCUS: &str = "(() => { let a = document.activeElement; while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement; return a; })()";
+
+/// Presses Tab until the focused element (inside shadow roots too) matches `css`; fails if
+/// `limit` presses never get there, i.e. it cannot be reached by keyboard.
+pub async fn tab_to(client: &Client, css: &str, limit: usize) {
+    let check = format!("return {DEEP_FOCUS}?.matches({css:?}) === true");
+    for _ in 0..limit {
+        if client.execute(&check, vec![]).await.expect("script runs") == json!(true) {
+            return;
+        }
+        press_key(client, fantoccini::key::Key::Tab.into()).await;
+    }
+    let focused = client
+        .execute(
+            &format!("return {DEEP_FOCUS}?.outerHTML?.slice(0, 200) ?? null"),
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
+    panic!("{limit} presses of Tab never reached {css}; focus is on {focused}");
 }

@@ -6,99 +6,24 @@
 // A failed unwrap is a failed test, with the location; that is what tests want.
 #![allow(clippy::unwrap_used)]
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use guanai_core::consent::NOTICE_VERSION;
-use guanai_core::staff::{Role, Staff};
-use guanai_e2e::{base, browser, http, kv_get, kv_put, shadow, solved_challenge, wait_until};
+use guanai_e2e::admin::{choose, plan_admin, press, sign_in, type_into};
+use guanai_e2e::{base, browser, http, kv_get, shadow, submit_form, wait_until};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "admin view e2e password";
-
-/// A plan admin in local KV, as `cargo xtask admin create` would write it.
-fn plan_admin(username: &str) {
-    let staff = Staff {
-        username: username.into(),
-        role: Role::PlanAdmin,
-        association: None,
-    };
-    let record =
-        guanai_edge::admin::staff::new_record(staff.clone(), PASSWORD, [9; 16], 0, "bootstrap")
-            .unwrap();
-    kv_put(
-        &format!("staff:{username}"),
-        &serde_json::to_string(&record).unwrap(),
-        &guanai_edge::admin::staff::metadata(&staff),
-    );
-}
-
-/// Types into the field labelled `label` (exact label text, required marker aside).
-async fn type_into(client: &Client, label: &str, text: &str) {
-    let id = wait_until(
-        client,
-        &format!(
-            "const l = [...document.querySelectorAll('main label')].find(l => l.textContent.replace(' *', '').trim() === {label:?}); return l && l.htmlFor;"
-        ),
-    )
-    .await;
-    let field = client
-        .find(Locator::Id(id.as_str().unwrap()))
-        .await
-        .unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-/// Chooses `value` in the select labelled `label`.
-async fn choose(client: &Client, label: &str, value: &str) {
-    let id = wait_until(
-        client,
-        &format!(
-            "const l = [...document.querySelectorAll('main label')].find(l => l.textContent.trim() === {label:?}); return l && l.htmlFor;"
-        ),
-    )
-    .await;
-    client
-        .find(Locator::Id(id.as_str().unwrap()))
-        .await
-        .unwrap()
-        .select_by_value(value)
-        .await
-        .unwrap();
-}
-
-/// Clicks the button whose text contains `text`.
-async fn press(client: &Client, text: &str) {
-    wait_until(
-        client,
-        &format!(
-            "const b = [...document.querySelectorAll('button')].find(b => b.textContent.includes({text:?}) && !b.disabled); if (b) {{ b.click(); return true; }}"
-        ),
-    )
-    .await;
-}
 
 /// A sign-up through the public API, with an employer cell that would be a formula in Excel.
 /// (Tianjin: the load check in `signup.rs` owns every Hebei sign-up.)
 fn sign_up(mobile: &str) -> String {
-    let body = json!({
-        "form": {
-            "name": "管理端测试", "mobile": mobile, "association": "tianjin", "region": "120101",
-            "employer": "=1+2 和平区社工站", "level": "assistant", "interests": ["health"],
-            "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true,
-                         "health": true}
-        },
-        "challenge": solved_challenge(),
-        "elapsed_ms": 20_000
+    let form = json!({
+        "name": "管理端测试", "mobile": mobile, "association": "tianjin", "region": "120101",
+        "employer": "=1+2 和平区社工站", "level": "assistant", "interests": ["health"],
+        "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true,
+                     "health": true}
     });
-    let mut response = http()
-        .post(format!("{}/v1/signups", base()))
-        .header("Idempotency-Key", format!("admin-view-{mobile}"))
-        .header("CF-Connecting-IP", "198.51.100.77")
-        .header("Content-Type", "application/json")
-        .send(body.to_string())
-        .expect("the worker answers");
-    let text = response.body_mut().read_to_string().unwrap();
-    assert_eq!(response.status().as_u16(), 201, "{text}");
+    let key = format!("admin-view-{mobile}");
+    let (status, text) = submit_form("/v1/signups", &key, "198.51.100.77", &form);
+    assert_eq!(status, 201, "{text}");
     let answer: Value = serde_json::from_str(&text).unwrap();
     answer["reference"].as_str().unwrap().to_string()
 }
@@ -120,22 +45,8 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
         .await
         .expect("the admin view loads");
 
-    // Signing in, by keyboard as a person would; the page says who is signed in.
-    type_into(&client, "用户名", username).await;
-    type_into(&client, "密码", PASSWORD).await;
-    client
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let who = wait_until(
-        &client,
-        "return document.querySelector('.who')?.textContent",
-    )
-    .await;
-    assert!(who.as_str().unwrap().contains("view.admin"), "{who}");
+    // Signing in; the page then says who is signed in.
+    sign_in(&client, "用户名", "密码", username).await;
     // The dashboard draws its charts as SVG with accessible names.
     wait_until(
         &client,

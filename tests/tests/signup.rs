@@ -7,7 +7,7 @@
 use fantoccini::{Client, Locator};
 use guanai_core::consent::NOTICE_VERSION;
 use guanai_e2e::{
-    base, browser, dev_secret, http, kv_get, kv_keys, shadow, solved_challenge, wait_until,
+    base, browser, dev_secret, http, kv_get, kv_keys, shadow, submit_form, wait_until,
 };
 use guanai_edge::signups::{PersonalData, SignupRecord};
 use serde_json::{Value, json};
@@ -167,36 +167,21 @@ async fn a_social_worker_signs_up_and_the_stored_record_decrypts_to_what_was_typ
     client.close().await.expect("closed");
 }
 
-fn signup_body(mobile: &str, association: &str, region: &str) -> String {
+fn signup_form(mobile: &str, association: &str, region: &str) -> Value {
     json!({
-        "form": {
-            "name": "测试用户", "mobile": mobile, "association": association, "region": region,
-            "employer": "测试社工站", "level": "senior", "interests": ["career"],
-            "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true}
-        },
-        "challenge": solved_challenge(),
-        "elapsed_ms": 20_000
+        "name": "测试用户", "mobile": mobile, "association": association, "region": region,
+        "employer": "测试社工站", "level": "senior", "interests": ["career"],
+        "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true}
     })
-    .to_string()
 }
 
-fn post_signup(key: &str, client_ip: &str, body: &str) -> (u16, String) {
-    let mut response = http()
-        .post(format!("{}/v1/signups", base()))
-        .header("Idempotency-Key", key)
-        .header("CF-Connecting-IP", client_ip)
-        .header("Content-Type", "application/json")
-        .send(body)
-        .expect("the worker answers");
-    (
-        response.status().as_u16(),
-        response.body_mut().read_to_string().unwrap_or_default(),
-    )
+fn post_signup(key: &str, client_ip: &str, form: &Value) -> (u16, String) {
+    submit_form("/v1/signups", key, client_ip, form)
 }
 
 #[test]
 fn a_replay_with_the_same_key_returns_the_same_reference() {
-    let body = signup_body("13511112222", "beijing", "110108");
+    let body = signup_form("13511112222", "beijing", "110108");
     let first = post_signup("e2e-replay-0001", "198.51.100.20", &body);
     assert_eq!(first.0, 201, "{}", first.1);
     let again = post_signup("e2e-replay-0001", "198.51.100.20", &body);
@@ -204,7 +189,7 @@ fn a_replay_with_the_same_key_returns_the_same_reference() {
     let duplicate = post_signup(
         "e2e-replay-0002",
         "198.51.100.20",
-        &signup_body("135 1111 2222", "beijing", "110108"),
+        &signup_form("135 1111 2222", "beijing", "110108"),
     );
     assert_eq!(duplicate.0, 409);
     let reference: Value = serde_json::from_str(&first.1).unwrap();
@@ -228,7 +213,7 @@ fn load_check_every_acknowledged_sign_up_is_stored_exactly_once() {
                     let mobile = format!("1580{client:02}{i:05}");
                     let key = format!("e2e-load-{client}-{i}");
                     let ip = format!("198.18.{client}.{i}");
-                    let body = signup_body(&mobile, "hebei", &region);
+                    let body = signup_form(&mobile, "hebei", &region);
                     let (status, text) = post_signup(&key, &ip, &body);
                     assert_eq!(status, 201, "{text}");
                     if i % 5 == 0 {

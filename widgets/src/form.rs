@@ -316,6 +316,19 @@ impl Wake {
 
 pub use crate::element::bool_attr;
 
+/// A `NodeRef` that moves keyboard focus to its element (give it `tabindex="-1"`) once it is in
+/// the page. The success message replaces the form and the focused submit button with it, so
+/// focus must land on the message, not fall back to the top of the host page.
+pub fn focus_when_shown() -> NodeRef<leptos::html::Div> {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        if let Some(element) = node.get() {
+            let _ = element.focus();
+        }
+    });
+    node
+}
+
 /// Moves keyboard focus to the first field marked invalid inside `container`.
 pub fn focus_first_invalid(container: &web_sys::Element) {
     if let Ok(Some(field)) = container.query_selector("[aria-invalid=true]")

@@ -229,7 +229,7 @@ pub fn CataloguePage() -> impl IntoView {
                     <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None))>{t("新建福利", "New benefit")}</button>
                 </div>
             </Show>
-            <Transition fallback=move || view! { <p role="status">{t("正在加载…", "Loading…")}</p> }>
+            <Transition fallback=move || view! { <p class="loading" role="status">{t("正在加载…", "Loading…")}</p> }>
                 {lists}
             </Transition>
         </Show>

@@ -376,7 +376,7 @@ fn Detail(
         <section class="detail" aria-labelledby="signup-detail-heading">
             <h2 id="signup-detail-heading" tabindex="-1" node_ref=heading_ref>{t("报名详情", "Sign-up")}" "<code>{heading}</code></h2>
             <button type="button" class="secondary close" on:click=move |_| close.run(())>{t("关闭", "Close")}</button>
-            <Transition fallback=move || view! { <p role="status">{t("正在加载…", "Loading…")}</p> }>
+            <Transition fallback=move || view! { <p class="loading" role="status">{t("正在加载…", "Loading…")}</p> }>
                 {move || detail.get().map(|answer| match answer {
                     Ok(d) => {
                         let lang = lang.get();

@@ -152,7 +152,7 @@ pub fn PartnerApplyView(
             <h2 id="apply-title">{move || FormUi::ApplyTitle.get(lang.get())}</h2>
             {move || match acknowledged.get() {
                 Some((reference, _)) => view! {
-                    <div class="success" role="status">
+                    <div class="success" role="status" tabindex="-1" node_ref=crate::form::focus_when_shown()>
                         <p>{move || FormUi::ApplySuccess.get(lang.get())}</p>
                         <p class="reference">{reference}</p>
                         <p>{move || FormUi::ApplySuccessNext.get(lang.get())}</p>

@@ -175,7 +175,7 @@ pub fn SignupFormView(
             <h2 id="signup-title">{move || FormUi::SignupTitle.get(lang.get())}</h2>
             {move || match acknowledged.get() {
                 Some((reference, already)) => view! {
-                    <div class="success" role="status">
+                    <div class="success" role="status" tabindex="-1" node_ref=crate::form::focus_when_shown()>
                         <p>{move || if already { FormUi::AlreadyRegistered.get(lang.get()) } else { FormUi::Success.get(lang.get()) }}</p>
                         <p class="reference">{reference}</p>
                         <p>{move || FormUi::SuccessNext.get(lang.get())}</p>
