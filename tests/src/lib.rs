@@ -174,7 +174,7 @@ fn wrangler_kv(args: &[&str]) -> String {
 }
 
 /// Runs `wrangler kv …` against the local KV persisted in `state`.
-fn wrangler_kv_in(state: &str, args: &[&str]) -> String {
+pub fn wrangler_kv_in(state: &str, args: &[&str]) -> String {
     let output = std::process::Command::new(env("GUANAI_WRANGLER"))
         .arg("kv")
         .args(args)

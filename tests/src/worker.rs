@@ -29,8 +29,15 @@ pub fn free_port() -> u16 {
 impl OwnWorker {
     /// Starts the worker and returns once wrangler says it is ready.
     pub fn start(state: &Path, port: u16) -> OwnWorker {
+        OwnWorker::start_config(&root().join("wrangler.toml"), state, port)
+    }
+
+    /// Starts the worker described by the wrangler configuration `config`.
+    pub fn start_config(config: &Path, state: &Path, port: u16) -> OwnWorker {
         let mut child = Command::new(env("GUANAI_WRANGLER"))
             .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .arg("--config")
+            .arg(config)
             .args(["--inspector-port", &free_port().to_string()])
             .arg("--persist-to")
             .arg(state)

@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use guanai_core::digest::fnv1a64 as fnv;
 
@@ -359,14 +359,14 @@ fn print_row(label: &str, (raw, gzip, brotli): (usize, usize, usize)) {
     );
 }
 
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
 /// Raw, gzip -9 and brotli -q 11 sizes of a file (0 if it cannot be read).
-fn sizes(path: &Path) -> (usize, usize, usize) {
+pub fn sizes(path: &Path) -> (usize, usize, usize) {
     let Ok(bytes) = fs::read(path) else {
         return (0, 0, 0);
     };
@@ -385,72 +385,6 @@ fn sizes(path: &Path) -> (usize, usize, usize) {
     let brotli_len =
         brotli::BrotliCompress(&mut bytes.as_slice(), &mut brotli_out, &params).unwrap_or(0);
     (bytes.len(), gzip_len, brotli_len)
-}
-
-/// `cargo xtask bench`: search speed over generated catalogues, proof-of-work solve time and the
-/// map's pan frame time in the browser, then artefact sizes.
-pub fn bench(only: Option<&str>) -> Result {
-    if only == Some("login") {
-        let tools = ensure_build_tools()?;
-        all(&tools)?;
-        return crate::admin::bench_login(&tools);
-    }
-    use guanai_core::search::{Filter, SearchIndex};
-    println!("native search over synthetic catalogues (median of 21 runs):");
-    for size in [1_000, 10_000] {
-        let catalogue = guanai_core::synthetic::catalogue(size);
-        let started = Instant::now();
-        let index = SearchIndex::new(&catalogue);
-        let indexing = started.elapsed();
-        for query in ["口腔", "dental 12", "示例合作单位9"] {
-            let filter = Filter {
-                query: query.into(),
-                ..Filter::default()
-            };
-            let mut times: Vec<_> = (0..21)
-                .map(|_| {
-                    let started = Instant::now();
-                    let found = index.search(&catalogue, &filter).len();
-                    (started.elapsed(), found)
-                })
-                .collect();
-            times.sort();
-            let (median, found) = times[times.len() / 2];
-            println!(
-                "  {size:>6} benefits  index {indexing:>10.2?}  query {query:<14} {median:>10.2?}  ({found} found)"
-            );
-        }
-    }
-    let tools = ensure_build_tools()?;
-    crate::tools::ensure_chromium()?;
-    println!(
-        "\nin headless Chromium: proof of work as the sign-up forms solve it, and a pan frame of the partner map at 2,000 locations:"
-    );
-    run(Command::new("cargo")
-        .args([
-            "bench",
-            "--package",
-            "guanai-widgets",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--bench",
-            "proof_of_work",
-            "--bench",
-            "partner_map",
-        ])
-        .current_dir(root())
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            tools
-                .wasm_bindgen
-                .with_file_name("wasm-bindgen-test-runner"),
-        )
-        .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
-    let outputs = all(&tools)?;
-    crate::admin::bench_login(&tools)?;
-    print_sizes(&outputs);
-    Ok(())
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {

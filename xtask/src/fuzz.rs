@@ -4,7 +4,7 @@
 //!
 //! The same tests run bounded in `cargo test`; here `PROPTEST_CASES` asks for `N` cases of each
 //! property (the proof-of-work one, two solves per case, runs the same share of `N` as it runs
-//! of 256 by default), built with the `fuzz` profile: release optimisation without the shipped
+//! of 256 by default), built with the `native` profile: release optimisation without the shipped
 //! wasm's size tuning, with overflow checks and debug assertions on.
 
 use std::process::Command;
@@ -37,7 +37,7 @@ pub fn command(args: &[String]) -> Result {
         let mut command = Command::new("cargo");
         command
             .current_dir(&root)
-            .args(["test", "--profile", "fuzz"])
+            .args(["test", "--profile", "native"])
             .args(extra);
         command
     };

@@ -11,6 +11,7 @@
 //! - `fuzz`  run the property suites optimised with many cases (`--cases N`, default 20,000).
 
 mod admin;
+mod bench;
 mod build;
 mod fuzz;
 mod process;
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
         Some("dev") => serve::dev(),
         Some("test") => test::all(),
         Some("build") => build::command(),
-        Some("bench") => build::bench(args.get(1).map(String::as_str)),
+        Some("bench") => bench::command(args.get(1).map(String::as_str)),
         Some("admin") => admin::command(&args[1..]),
         Some("fuzz") => fuzz::command(&args[1..]),
         _ => {

@@ -1,0 +1,386 @@
+//! `cargo xtask bench`: every quality figure in one table, also written as JSON to
+//! `target/bench.json`, each with its budget where issue 6 sets one.
+//!
+//! - sizes of every shipped artefact (raw / gzip / brotli): public bundle, admin bundle, worker;
+//! - in headless Chromium (wasm-bindgen-test benches, criterion medians): proof-of-work solve,
+//!   keystroke → DOM in the finder at 10,000 benefits, map pan frame at 2,000 locations;
+//! - end to end (`tests/src/bin/bench.rs`, its own `wrangler dev` workers): finder paint vs a
+//!   static HTML list of the same 1,000 benefits, `GET /v1/catalog` throughput of the Rust worker
+//!   vs a minimal JavaScript worker on the same KV value, sign-ups per second;
+//! - native search over 1,000 / 10,000 benefits, and what a staff login costs.
+//!
+//! These machines are noisy: every figure is a median of several runs, and comparisons are
+//! measured side by side in the same run.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::build::{self, Outputs, file_name, sizes};
+use crate::process::{Service, free_port, run};
+use crate::tools::{Tools, ensure_build_tools, ensure_chromium};
+use crate::{Result, root};
+
+/// How a figure compares with its budget.
+#[derive(Clone, Copy)]
+enum Budget {
+    None,
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+struct Figure {
+    name: String,
+    value: f64,
+    unit: &'static str,
+    budget: Budget,
+}
+
+impl Figure {
+    fn new(name: impl Into<String>, value: f64, unit: &'static str) -> Figure {
+        Figure {
+            name: name.into(),
+            value,
+            unit,
+            budget: Budget::None,
+        }
+    }
+
+    fn at_most(mut self, limit: f64) -> Figure {
+        self.budget = Budget::AtMost(limit);
+        self
+    }
+
+    fn at_least(mut self, limit: f64) -> Figure {
+        self.budget = Budget::AtLeast(limit);
+        self
+    }
+
+    fn holds(&self) -> Option<bool> {
+        match self.budget {
+            Budget::None => None,
+            Budget::AtMost(limit) => Some(self.value <= limit),
+            Budget::AtLeast(limit) => Some(self.value >= limit),
+        }
+    }
+}
+
+pub fn command(only: Option<&str>) -> Result {
+    let tools = ensure_build_tools()?;
+    if only == Some("login") {
+        build::all(&tools)?;
+        return crate::admin::bench_login(&tools).map(|_| ());
+    }
+    ensure_chromium()?;
+    let started = Instant::now();
+    let mut figures = search_figures();
+    let outputs = build::all(&tools)?;
+    figures.extend(size_figures(&outputs));
+    figures.extend(browser_figures(&tools)?);
+    figures.extend(end_to_end_figures()?);
+    let login = crate::admin::bench_login(&tools)?;
+    figures.push(Figure::new(
+        "staff login: Argon2id KDF natively",
+        login["kdf_native_ms"].as_f64().unwrap_or(f64::NAN),
+        "ms",
+    ));
+    figures.push(Figure::new(
+        "staff login: POST /v1/admin/login on workerd (median)",
+        login["login_ms"].as_f64().unwrap_or(f64::NAN),
+        "ms",
+    ));
+    print_table(&figures);
+    let report = json!({
+        "measured_at": unix_seconds(),
+        "took_s": started.elapsed().as_secs(),
+        "figures": figures.iter().map(|figure| json!({
+            "name": figure.name,
+            "value": figure.value,
+            "unit": figure.unit,
+            "budget": match figure.budget {
+                Budget::None => Value::Null,
+                Budget::AtMost(limit) => json!({"at_most": limit}),
+                Budget::AtLeast(limit) => json!({"at_least": limit}),
+            },
+            "holds": figure.holds(),
+        })).collect::<Vec<_>>(),
+    });
+    let path = root().join("target/bench.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+    )
+    .map_err(|error| format!("{}: {error}", path.display()))?;
+    println!("written to {}", path.display());
+    Ok(())
+}
+
+/// Seconds since the Unix epoch (xtask has no date library and needs none).
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .unwrap_or_default()
+}
+
+/// The domain's search over generated catalogues, natively (median of 21 runs).
+fn search_figures() -> Vec<Figure> {
+    use guanai_core::search::{Filter, SearchIndex};
+    let mut figures = Vec::new();
+    for size in [1_000, 10_000] {
+        let catalogue = guanai_core::synthetic::catalogue(size);
+        let started = Instant::now();
+        let index = SearchIndex::new(&catalogue);
+        figures.push(Figure::new(
+            format!("native: build the search index, {size} benefits"),
+            ms(started.elapsed()),
+            "ms",
+        ));
+        for query in ["口腔", "dental 12"] {
+            let filter = Filter {
+                query: query.into(),
+                ..Filter::default()
+            };
+            let mut times: Vec<Duration> = (0..21)
+                .map(|_| {
+                    let started = Instant::now();
+                    let _ = index.search(&catalogue, &filter).len();
+                    started.elapsed()
+                })
+                .collect();
+            times.sort();
+            figures.push(Figure::new(
+                format!("native: search \"{query}\", {size} benefits"),
+                ms(times[times.len() / 2]),
+                "ms",
+            ));
+        }
+    }
+    figures
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn kb(bytes: usize) -> f64 {
+    bytes as f64 / 1000.0
+}
+
+/// Raw / gzip / brotli of each shipped artefact and the totals the budgets apply to.
+fn size_figures(outputs: &Outputs) -> Vec<Figure> {
+    let mut figures = Vec::new();
+    let groups: [(&str, &[std::path::PathBuf], usize, f64); 3] = [
+        ("public bundle (pkg/)", &outputs.bundle, 2, 150.0),
+        ("admin bundle (target/admin/)", &outputs.admin, 2, 300.0),
+        ("worker (edge/build/)", &outputs.worker, 1, 350.0),
+    ];
+    for (group, files, budgeted, limit) in groups {
+        let mut totals = [0usize; 3];
+        for path in files {
+            let (raw, gzip, brotli) = sizes(path);
+            for (total, size) in totals.iter_mut().zip([raw, gzip, brotli]) {
+                *total += size;
+            }
+            for (kind, size) in ["raw", "gzip", "brotli"]
+                .into_iter()
+                .zip([raw, gzip, brotli])
+            {
+                figures.push(Figure::new(
+                    format!("size: {} {kind}", file_name(path)),
+                    kb(size),
+                    "KB",
+                ));
+            }
+        }
+        for (index, kind) in ["raw", "gzip", "brotli"].into_iter().enumerate() {
+            let figure = Figure::new(format!("size: {group} {kind}"), kb(totals[index]), "KB");
+            figures.push(if index == budgeted {
+                figure.at_most(limit)
+            } else {
+                figure
+            });
+        }
+    }
+    figures
+}
+
+/// The wasm-bindgen-test benches in headless Chromium; criterion's median of each.
+fn browser_figures(tools: &Tools) -> Result<Vec<Figure>> {
+    // Criterion keeps every bench it ever ran in this file: start afresh so only this run counts.
+    let results = root().join("widgets/target/wbg_benchmark.json");
+    let _ = std::fs::remove_file(&results);
+    run(Command::new("cargo")
+        .args([
+            "bench",
+            "--package",
+            "guanai-widgets",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .args([
+            "--bench",
+            "proof_of_work",
+            "--bench",
+            "partner_map",
+            "--bench",
+            "benefit_finder",
+        ])
+        .current_dir(root())
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            tools
+                .wasm_bindgen
+                .with_file_name("wasm-bindgen-test-runner"),
+        )
+        .env("CHROMEDRIVER", crate::test::CHROMIUM_DRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+    let text = std::fs::read_to_string(&results)
+        .map_err(|error| format!("{}: {error}", results.display()))?;
+    let benches: Value = serde_json::from_str(&text).map_err(|error| error.to_string())?;
+    let mut figures = Vec::new();
+    for (name, bench) in benches.as_object().into_iter().flatten() {
+        let median_ns = bench["estimates"]["median"]["point_estimate"]
+            .as_f64()
+            .ok_or_else(|| format!("{name}: no median in {}", results.display()))?;
+        let figure = Figure::new(format!("browser: {name}"), median_ns / 1e6, "ms");
+        figures.push(
+            if name.starts_with("pan frame") || name.starts_with("keystroke") {
+                figure.at_most(16.0)
+            } else {
+                figure
+            },
+        );
+    }
+    Ok(figures)
+}
+
+/// `tests/src/bin/bench.rs` with ChromeDriver running: paint, catalogue, sign-up figures.
+fn end_to_end_figures() -> Result<Vec<Figure>> {
+    crate::serve::ensure_dev_secrets()?;
+    let driver_port = free_port()?;
+    let _driver = Service::start(
+        "chromedriver",
+        Command::new(crate::test::CHROMIUM_DRIVER).arg(format!("--port={driver_port}")),
+        "started successfully",
+        Duration::from_secs(60),
+    )?;
+    let tools = ensure_build_tools()?;
+    let output = Command::new("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "guanai-e2e",
+            "--bin",
+            "bench",
+        ])
+        .current_dir(root())
+        .env(
+            "GUANAI_WEBDRIVER",
+            format!("http://127.0.0.1:{driver_port}"),
+        )
+        .env("GUANAI_EXAMPLES", root().join("examples"))
+        .env("GUANAI_WRANGLER", &tools.wrangler)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|error| format!("could not run the end-to-end bench: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("the end-to-end bench failed ({})", output.status));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = stdout
+        .lines()
+        .rev()
+        .find_map(|line| serde_json::from_str(line).ok())
+        .ok_or("the end-to-end bench printed no JSON")?;
+    let number = |pointer: &str| {
+        report
+            .pointer(pointer)
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::NAN)
+    };
+    Ok(vec![
+        Figure::new(
+            "paint: static HTML list of 1,000 benefits",
+            number("/paint/static_list_paint_ms"),
+            "ms",
+        ),
+        Figure::new(
+            "paint: finder over the same 1,000 benefits",
+            number("/paint/finder_paint_ms"),
+            "ms",
+        ),
+        Figure::new(
+            "paint: finder / static list",
+            number("/paint/finder_paint_ratio"),
+            "×",
+        )
+        .at_most(1.5),
+        Figure::new(
+            "GET /v1/catalog: Rust worker",
+            number("/catalogue/rust_rps"),
+            "req/s",
+        ),
+        Figure::new(
+            "GET /v1/catalog: minimal JS worker, same KV value",
+            number("/catalogue/js_rps"),
+            "req/s",
+        ),
+        Figure::new(
+            "GET /v1/catalog: Rust / JS throughput",
+            number("/catalogue/rust_to_js_throughput"),
+            "×",
+        )
+        .at_least(1.0),
+        Figure::new(
+            "GET /v1/catalog: Rust p50 latency",
+            number("/catalogue/rust_p50_ms"),
+            "ms",
+        ),
+        Figure::new(
+            "GET /v1/catalog: Rust p99 latency",
+            number("/catalogue/rust_p99_ms"),
+            "ms",
+        ),
+        Figure::new(
+            "GET /v1/catalog: JS p50 latency",
+            number("/catalogue/js_p50_ms"),
+            "ms",
+        ),
+        Figure::new(
+            "GET /v1/catalog: JS p99 latency",
+            number("/catalogue/js_p99_ms"),
+            "ms",
+        ),
+        Figure::new(
+            "POST /v1/signups: sign-ups per second",
+            number("/signups/signups_per_s"),
+            "req/s",
+        ),
+    ])
+}
+
+fn print_table(figures: &[Figure]) {
+    println!(
+        "\n{:<78} {:>12}  {:<6} {:<14}",
+        "figure", "value", "unit", "budget"
+    );
+    for figure in figures {
+        let budget = match (figure.budget, figure.holds()) {
+            (Budget::AtMost(limit), Some(holds)) => {
+                format!("≤ {limit} {}", if holds { "ok" } else { "OVER" })
+            }
+            (Budget::AtLeast(limit), Some(holds)) => {
+                format!("≥ {limit} {}", if holds { "ok" } else { "UNDER" })
+            }
+            _ => String::new(),
+        };
+        println!(
+            "{:<78} {:>12.2}  {:<6} {budget}",
+            figure.name, figure.value, figure.unit
+        );
+    }
+    println!();
+}
