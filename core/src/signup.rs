@@ -243,7 +243,18 @@ pub fn validate(
     }
 }
 
-/// A person's name: 1 to 40 characters, letters of any script, spaces, `·` and `-`.
+/// What may appear in a name besides letters: the spaces, dots, hyphens and apostrophes that
+/// phones and input methods really type — a Chinese IME's full-width space, the iPhone's curly
+/// apostrophe, the interpuncts of transcribed names (`·`, `・`, `‧`) — combining accents (a
+/// decomposed `é`) and the zero-width non-joiner of Persian names.
+fn name_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{3000}' | '\u{a0}' | '·' | '•' | '・' | '‧' | '-' | '‐' | '.' | '．' | '\'' | '’' | '\u{200c}'
+    ) || matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// A person's name: 1 to 40 characters, letters of any script, and [`name_punctuation`].
 pub(crate) fn person_name(field: &str, name: &str) -> Option<FieldError> {
     if name.is_empty() {
         return Some(FieldError::new(
@@ -256,7 +267,7 @@ pub(crate) fn person_name(field: &str, name: &str) -> Option<FieldError> {
     let plausible = name.chars().count() <= 40
         && name
             .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '·' | '•' | '-' | '.' | '\''));
+            .all(|c| c.is_alphabetic() || name_punctuation(c));
     (!plausible).then(|| {
         FieldError::new(
             field,
@@ -297,6 +308,27 @@ pub(crate) fn has_control(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_as_phones_and_input_methods_type_them_are_accepted() {
+        for name in [
+            "O’Neil",
+            "张\u{3000}晓明",
+            "Jose\u{301}",
+            "Nguyê\u{303}n",
+            "玛丽・居里",
+            "玛丽‧居里",
+            "Anne\u{a0}Marie",
+            "Jean‐Paul",
+            "J．Smith",
+            "می\u{200c}خواهم",
+        ] {
+            assert_eq!(person_name("name", name), None, "{name}");
+        }
+        for name in ["<script>", "李😀", "a\u{202e}b"] {
+            assert!(person_name("name", name).is_some(), "{name}");
+        }
+    }
 
     fn filled() -> SignupForm {
         SignupForm {
