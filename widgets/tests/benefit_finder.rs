@@ -274,3 +274,37 @@ async fn two_finders_on_one_page_are_independent_and_unmount_cleanly() {
     );
     assert_eq!(first.card_ids().len(), 2, "the other finder is untouched");
 }
+
+#[wasm_bindgen_test]
+async fn hostile_catalogue_text_is_shown_as_text_never_run() {
+    let hostile = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>\u{202e}evil\u{2067} 👩‍👩‍👧 &amp;";
+    let long = "长".repeat(10_000);
+    let mut programme = guanai_core::demo::programme();
+    programme.benefits[0].title.zh = hostile.into();
+    programme.benefits[1].title.zh = long.clone();
+    let first = programme.benefits[0].id.clone();
+    let partner = programme.benefits[0].partner.clone();
+    if let Some(owner) = programme.partners.iter_mut().find(|p| p.id == partner) {
+        owner.name.zh = hostile.into();
+    }
+    let finder = Mounted::new(LoadedCatalogue::new(programme), Lang::ZhCn, &[]);
+    tick().await;
+    let title: web_sys::Element = finder.element(&format!(".card[data-benefit={first:?}] h3"));
+    assert_eq!(
+        title.text_content().unwrap(),
+        hostile,
+        "shown exactly as typed"
+    );
+    assert!(
+        finder.root.query_selector("img, script").unwrap().is_none(),
+        "no markup was created from the text"
+    );
+    assert!(
+        finder.root.text_content().unwrap().contains(&long),
+        "a 10,000-character title is shown whole"
+    );
+    // Give any injected handler a chance to run before checking it never did.
+    tick().await;
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "nothing ran");
+}
