@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::forms::{self, Admission};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
+use crate::signups::StaffDecision;
 use crate::store::Kv;
 
 /// The contact person's details, sealed.
@@ -37,6 +38,9 @@ pub struct ApplicationRecord {
     pub created_at_ms: u64,
     pub consents: ApplicationConsents,
     pub contact: Sealed,
+    /// The staff decision, once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<StaffDecision>,
 }
 
 /// Handles `POST /v1/partner-applications`.
@@ -72,6 +76,7 @@ pub async fn create(
         consents: valid.consents,
         contact: crypto::seal_json(&secrets.personal_data, &ctx.entropy, &key, &contact)
             .map_err(ApiError::Storage)?,
+        decision: None,
     };
     let metadata = serde_json::json!({"status": record.status, "created_at_ms": record.created_at_ms, "company": record.company});
     forms::store_record(ctx.kv, &key, &record, metadata).await?;

@@ -65,6 +65,21 @@ pub struct SignupRecord {
     pub created_at_ms: u64,
     pub consent: ConsentRecord,
     pub personal: Sealed,
+    /// The staff review of the qualification, once made (the note is for the person, so staff
+    /// must be able to read it back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<StaffDecision>,
+}
+
+/// What a member of staff decided about a sign-up or an application, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffDecision {
+    /// `verified` / `rejected` for sign-ups, `accepted` / `declined` for applications.
+    pub decision: String,
+    pub note: String,
+    /// The username of who decided.
+    pub by: String,
+    pub at_ms: u64,
 }
 
 /// The record key of a sign-up.
@@ -172,6 +187,7 @@ fn seal_record(
             given_at_ms: ctx.now_ms,
         },
         personal: sealed,
+        review: None,
     })
 }
 

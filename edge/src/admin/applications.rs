@@ -18,6 +18,7 @@ use crate::crypto;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
+use crate::signups::StaffDecision;
 use crate::store::Kv;
 
 fn key(reference: &str) -> String {
@@ -177,15 +178,18 @@ pub async fn decide(
         reference,
     )
     .await?;
-    let mut value = serde_json::to_value(&record).map_err(|e| ApiError::Storage(e.to_string()))?;
-    value["status"] = decision.decision.clone().into();
-    value["decision"] = serde_json::json!({
-        "note": decision.note.trim(), "by": session.staff.username, "at_ms": ctx.now_ms,
+    let mut record = record;
+    record.status = decision.decision.clone();
+    record.decision = Some(StaffDecision {
+        decision: decision.decision.clone(),
+        note: decision.note.trim().to_string(),
+        by: session.staff.username.clone(),
+        at_ms: ctx.now_ms,
     });
     let metadata = serde_json::json!({
         "status": decision.decision, "created_at_ms": record.created_at_ms, "company": record.company,
     });
-    super::write_json(ctx.kv, &key(reference), &value, Some(metadata)).await?;
+    super::write_json(ctx.kv, &key(reference), &record, Some(metadata)).await?;
     let mut body = serde_json::json!({ "reference": reference, "status": decision.decision });
     if decision.decision == "accepted" {
         body["draft_partner"] = partner_id.into();

@@ -17,7 +17,7 @@ use crate::crypto;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
-use crate::signups::{PersonalData, SignupRecord, record_key};
+use crate::signups::{PersonalData, SignupRecord, StaffDecision, record_key};
 use crate::store::Kv;
 
 /// Rows per page of the list.
@@ -285,13 +285,13 @@ pub async fn review(
         return Err(ApiError::Validation(errors));
     }
     let key = record_key(association, reference);
-    let stored = load(ctx, &key).await?;
-    let mut value: serde_json::Value =
-        serde_json::to_value(&stored).map_err(|e| ApiError::Storage(e.to_string()))?;
-    value["status"] = review.decision.clone().into();
-    value["review"] = serde_json::json!({
-        "decision": review.decision, "note": note,
-        "by": session.staff.username, "at_ms": ctx.now_ms,
+    let mut stored = load(ctx, &key).await?;
+    stored.status = review.decision.clone();
+    stored.review = Some(StaffDecision {
+        decision: review.decision.clone(),
+        note,
+        by: session.staff.username.clone(),
+        at_ms: ctx.now_ms,
     });
     audit::record(
         request,
@@ -305,7 +305,7 @@ pub async fn review(
         "region": stored.region, "level": stored.level, "status": review.decision,
         "created_at_ms": stored.created_at_ms,
     });
-    super::write_json(ctx.kv, &key, &value, Some(metadata)).await?;
+    super::write_json(ctx.kv, &key, &stored, Some(metadata)).await?;
     Ok(ApiResponse::json(
         200,
         serde_json::json!({"reference": reference, "status": review.decision}).to_string(),

@@ -621,6 +621,11 @@ fn reviews_change_the_status_with_a_reason_for_rejections() {
         "",
     );
     assert!(detail.body.contains("张晓明"));
+    // Staff read the review back: who decided, when, and the note.
+    let shown: serde_json::Value = serde_json::from_str(&detail.body).unwrap();
+    assert_eq!(shown["review"]["note"], "证书已核对");
+    assert_eq!(shown["review"]["by"], "bj.admin");
+    assert_eq!(shown["review"]["decision"], "verified");
 }
 
 #[test]
@@ -959,6 +964,16 @@ fn applications_are_reviewed_by_the_plan_and_acceptance_makes_archived_drafts() 
         NOW_MS,
     );
     assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let decided: serde_json::Value =
+        serde_json::from_str(&get(&kv, &plan, &path, "").body).unwrap();
+    assert_eq!(
+        (
+            decided["decision"]["note"].clone(),
+            decided["decision"]["by"].clone()
+        ),
+        ("欢迎加入".into(), "plan.admin".into()),
+        "the decision is shown with the application"
+    );
     let partner_id = format!("pa-{}", reference.to_ascii_lowercase());
     assert!(accepted.body.contains(&partner_id));
     let partner: serde_json::Value = serde_json::from_str(

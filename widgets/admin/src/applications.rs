@@ -184,6 +184,12 @@ fn Detail(
                                 <dt>{t_str(lang, "留言", "Message")}</dt><dd>{text(&d["contact"]["message"])}</dd>
                                 <dt>{t_str(lang, "状态", "Status")}</dt><dd>{status_label(d["status"].as_str().unwrap_or_default(), lang)}</dd>
                                 <dt>{t_str(lang, "提交时间", "Received")}</dt><dd>{when(d["created_at_ms"].as_u64().unwrap_or_default())}</dd>
+                                {d["decision"].is_object().then(|| view! {
+                                    <dt>{t_str(lang, "决定", "Decided by")}</dt>
+                                    <dd>{text(&d["decision"]["by"])}" · "{when(d["decision"]["at_ms"].as_u64().unwrap_or_default())}</dd>
+                                    <dt>{t_str(lang, "决定备注", "Decision note")}</dt>
+                                    <dd>{text(&d["decision"]["note"])}</dd>
+                                })}
                             </dl>
                             <h3>{t_str(lang, "拟提供的福利", "Benefits offered")}</h3>
                             <ul>{offers}</ul>

@@ -408,6 +408,10 @@ fn Detail(
                                 <dt>{t_str(lang, "隐私政策版本", "Privacy notice version")}</dt><dd>{d.consent["notice_version"].as_str().unwrap_or_default().to_string()}</dd>
                                 <dt>{t_str(lang, "报名时间", "Signed up")}</dt><dd>{when(d.created_at_ms)}</dd>
                                 <dt>{t_str(lang, "状态", "Status")}</dt><dd class="status">{status_label(&d.status, lang)}</dd>
+                                {d.review.as_ref().map(|review| view! {
+                                    <dt>{t_str(lang, "核验人", "Reviewed by")}</dt>
+                                    <dd>{review["by"].as_str().unwrap_or_default().to_string()}" · "{when(review["at_ms"].as_u64().unwrap_or_default())}</dd>
+                                })}
                                 <dt>{t_str(lang, "核验备注", "Review note")}</dt><dd>{or_dash(&note)}</dd>
                             </dl>
                         }
