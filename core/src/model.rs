@@ -150,10 +150,18 @@ pub struct Benefit {
     #[serde(default)]
     pub eligible_levels: Vec<QualificationLevel>,
     /// First day the offer can be used (inclusive, Asia/Shanghai calendar date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::optional_iso_date"
+    )]
     pub valid_from: Option<NaiveDate>,
     /// Last day the offer can be used (inclusive, Asia/Shanghai calendar date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::optional_iso_date"
+    )]
     pub valid_until: Option<NaiveDate>,
     pub how_to_redeem: Text,
 }
@@ -214,6 +222,7 @@ pub struct DraftBenefit {
 pub struct Catalogue {
     /// Identifies this snapshot; a new publication always gets a new version.
     pub version: String,
+    #[serde(with = "crate::time::rfc3339_instant")]
     pub published_at: DateTime<Utc>,
     /// Set when the content is sample data (the demo programme or a generated catalogue), so
     /// every screen can say so plainly.

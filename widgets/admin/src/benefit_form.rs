@@ -105,7 +105,7 @@ pub fn BenefitForm(
     let (id, set_id) = bind(
         state,
         |b| b.id.clone(),
-        |b, v| b.id = v.trim().to_lowercase(),
+        |b, v| b.id = v.trim().to_ascii_lowercase(),
     );
     let (title_zh, set_title_zh) = bind(state, |b| b.title.zh.clone(), |b, v| b.title.zh = v);
     let (title_en, set_title_en) = bind(state, |b| b.title.en.clone(), |b, v| b.title.en = v);

@@ -199,7 +199,7 @@ pub fn PartnerForm(
     let (id, set_id) = bind(
         state,
         |p| p.id.clone(),
-        |p, v| p.id = v.trim().to_lowercase(),
+        |p, v| p.id = v.trim().to_ascii_lowercase(),
     );
     let (phone, set_phone) = bind(
         state,
@@ -254,7 +254,7 @@ pub fn PartnerForm(
         (0..count)
             .map(|i| {
                 let at = format!("locations[{i}]");
-                let (loc_id, set_loc_id) = bind(state, move |p| p.locations.get(i).map(|l| l.id.clone()).unwrap_or_default(), move |p, v| if let Some(l) = location_mut(p, i) { l.id = v.trim().to_lowercase() });
+                let (loc_id, set_loc_id) = bind(state, move |p| p.locations.get(i).map(|l| l.id.clone()).unwrap_or_default(), move |p, v| if let Some(l) = location_mut(p, i) { l.id = v.trim().to_ascii_lowercase() });
                 let (addr_zh, set_addr_zh) = bind(state, move |p| p.locations.get(i).map(|l| l.address.zh.clone()).unwrap_or_default(), move |p, v| if let Some(l) = location_mut(p, i) { l.address.zh = v });
                 let (addr_en, set_addr_en) = bind(state, move |p| p.locations.get(i).map(|l| l.address.en.clone()).unwrap_or_default(), move |p, v| if let Some(l) = location_mut(p, i) { l.address.en = v });
                 let (branch_zh, set_branch_zh) = bind(state, move |p| p.locations.get(i).and_then(|l| l.name.as_ref()).map(|n| n.zh.clone()).unwrap_or_default(), move |p, v| if let Some(l) = location_mut(p, i) { l.name.get_or_insert_with(|| Text::new("", "")).zh = v; if l.name.as_ref().is_some_and(|n| n.zh.is_empty() && n.en.is_empty()) { l.name = None } });

@@ -65,7 +65,7 @@ impl Filters {
             ("status", self.status.clone()),
             ("from_ms", midnight_ms(&self.from, 0)),
             ("until_ms", midnight_ms(&self.until, 1)),
-            ("reference", self.reference.trim().to_uppercase()),
+            ("reference", self.reference.trim().to_ascii_uppercase()),
         ]
     }
 }
