@@ -140,3 +140,71 @@ fn every_challenge_refusal_has_an_error_message() {
         assert_ne!(code, ErrorCode::Internal);
     }
 }
+
+/// The string literal starting at `text` (which begins with `"`), unescaped enough to judge its
+/// language, and what follows it.
+fn literal(text: &str) -> Option<(String, &str)> {
+    let body = text.strip_prefix('"')?;
+    let mut value = String::new();
+    let mut chars = body.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return Some((value, &body[at + 1..])),
+            c => value.push(c),
+        }
+    }
+    None
+}
+
+/// The admin view writes its words inline as `t("中文", "English")` and
+/// `t_str(lang, "中文", "English")` pairs (no table to walk): read every pair from its source.
+#[test]
+fn every_inline_pair_of_the_admin_view_has_both_languages() {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../widgets/admin/src");
+    let mut problems = Problems::default();
+    let mut pairs = 0;
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let code = std::fs::read_to_string(&path).unwrap();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        for (at, _) in code
+            .match_indices("t(\"")
+            .chain(code.match_indices("t_str("))
+        {
+            // `t(` must be the whole name (not `set(`), and `t_str(` its definition is skipped.
+            let name_start = code[..at].chars().next_back();
+            if name_start.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                || code[at..].starts_with("t_str(lang: ")
+            {
+                continue;
+            }
+            let call = &code[at..];
+            let Some(first) = call.find('"') else {
+                continue;
+            };
+            // The first argument of `t_str` is the language; the texts follow.
+            if call[..first].contains(';') {
+                continue;
+            }
+            let Some((zh, rest)) = literal(&call[first..]) else {
+                continue;
+            };
+            let Some(rest) = rest.trim_start().strip_prefix(',') else {
+                continue;
+            };
+            let Some((en, _)) = literal(rest.trim_start()) else {
+                problems
+                    .0
+                    .push(format!("{file}: {zh:?} has no English literal beside it"));
+                continue;
+            };
+            pairs += 1;
+            problems.check(&file, &zh, &zh, &en);
+        }
+    }
+    assert!(pairs > 150, "only {pairs} pairs found: the scan is broken");
+    assert!(problems.0.is_empty(), "{}", problems.0.join("\n"));
+}
