@@ -76,7 +76,7 @@ pub fn validate(application: &PartnerApplication) -> Result<PartnerApplication, 
         errors.push(error);
     }
     let mobile = mobile::normalize(&application.mobile);
-    let email = application.email.trim().to_ascii_lowercase();
+    let email = application.email.trim().to_lowercase();
     let has_mobile = !application.mobile.trim().is_empty();
     if !has_mobile && email.is_empty() {
         errors.push(FieldError::new(

@@ -56,7 +56,18 @@ pub fn command(args: &[String]) -> Result {
         if *name == "edge" {
             command.args(["--", "property_tests::"]);
         }
-        run(command.env("PROPTEST_CASES", cases.to_string()))?;
+        // The generators of valid input filter (about ten rejects per accepted case at most):
+        // proptest's default of 65,536 local rejects per test is too few for long runs.
+        run(command
+            .env("PROPTEST_CASES", cases.to_string())
+            .env(
+                "PROPTEST_MAX_LOCAL_REJECTS",
+                (cases * 50).max(65_536).to_string(),
+            )
+            .env(
+                "PROPTEST_MAX_GLOBAL_REJECTS",
+                (cases * 50).max(1_024).to_string(),
+            ))?;
         timings.push((*name, suite_started.elapsed()));
     }
 
