@@ -222,7 +222,7 @@ fn client_has(if_none_match: Option<&str>, etag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{KeyPage, KvValue, MemoryKv, PutOptions, StoreError};
+    use crate::store::MemoryKv;
     use crate::testing::{outcome, published, respond};
     use guanai_core::Catalogue;
 
@@ -309,27 +309,9 @@ mod tests {
 
     #[test]
     fn storage_failure_is_500_with_a_log_line_and_no_detail_for_the_client() {
-        struct Broken;
-        impl Kv for Broken {
-            async fn get(&self, _: &str) -> Result<Option<KvValue>, StoreError> {
-                Err(StoreError("kv unreachable".into()))
-            }
-            async fn put(&self, _: &str, _: &str, _: PutOptions) -> Result<(), StoreError> {
-                Err(StoreError("kv unreachable".into()))
-            }
-            async fn delete(&self, _: &str) -> Result<(), StoreError> {
-                Err(StoreError("kv unreachable".into()))
-            }
-            async fn list(
-                &self,
-                _: &str,
-                _: Option<&str>,
-                _: usize,
-            ) -> Result<KeyPage, StoreError> {
-                Err(StoreError("kv unreachable".into()))
-            }
-        }
-        let outcome = outcome(&ApiRequest::new("GET", "/v1/catalog"), &Broken);
+        let broken = MemoryKv::new();
+        broken.go_down();
+        let outcome = outcome(&ApiRequest::new("GET", "/v1/catalog"), &broken);
         let Outcome::Respond { response, problem } = outcome else {
             panic!("not a response")
         };

@@ -121,7 +121,7 @@ impl MemoryKv {
 
     fn reachable(&self) -> Result<(), StoreError> {
         if self.down.get() {
-            Err(StoreError("memory kv is down".into()))
+            Err(StoreError("kv unreachable".into()))
         } else {
             Ok(())
         }
