@@ -15,6 +15,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{Criterion, Instant, wasm_bindgen_bench};
 use web_sys::{HtmlElement, HtmlInputElement};
 
+mod support;
+
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// What is typed in turn: whole terms (as an IME commits them), a partial Latin word, and an
@@ -26,24 +28,7 @@ const INPUTS: [&str; 6] = ["口腔", "", "dental", "", "示例合作单位9", ""
 async fn mounted_finder(
     benefits: usize,
 ) -> Option<(HtmlInputElement, HtmlElement, Box<dyn std::any::Any>)> {
-    let document = web_sys::window()?.document()?;
-    let host = document.create_element("div").ok()?;
-    host.set_attribute("style", "display:block;width:390px")
-        .ok()?;
-    document.body()?.append_child(&host).ok()?;
-    let shadow = host
-        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-        .ok()?;
-    let sheet = web_sys::CssStyleSheet::new().ok()?;
-    sheet.replace_sync(&guanai_widgets::stylesheet()).ok()?;
-    js_sys::Reflect::set(
-        &shadow,
-        &"adoptedStyleSheets".into(),
-        &js_sys::Array::of1(&sheet),
-    )
-    .ok()?;
-    let root: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
-    shadow.append_child(&root).ok()?;
+    let root = support::shadow_root(390)?;
     let loaded = LoadedCatalogue::new(guanai_core::synthetic::catalogue(benefits));
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let presets = Presets::from_attributes(&Attributes::from_pairs(&[]));

@@ -12,9 +12,10 @@ use guanai_widgets::element::{Attributes, Host};
 use guanai_widgets::partner_map::{MapOptions, MapView};
 use leptos::prelude::*;
 use leptos::task::tick;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{Criterion, Instant, wasm_bindgen_bench};
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod support;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -43,27 +44,10 @@ fn pointer(target: &Element, kind: &str, x: i32, y: i32) {
 /// Mounts the map over `locations` generated locations in an 800 px wide shadow root and
 /// returns its SVG.
 async fn mounted_map(locations: usize) -> Option<(Element, Box<dyn std::any::Any>)> {
-    let document = web_sys::window()?.document()?;
-    let host = document.create_element("div").ok()?;
-    host.set_attribute("style", "display:block;width:800px")
-        .ok()?;
-    document.body()?.append_child(&host).ok()?;
-    let shadow = host
-        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-        .ok()?;
-    let sheet = web_sys::CssStyleSheet::new().ok()?;
-    sheet.replace_sync(&guanai_widgets::stylesheet()).ok()?;
-    js_sys::Reflect::set(
-        &shadow,
-        &"adoptedStyleSheets".into(),
-        &js_sys::Array::of1(&sheet),
-    )
-    .ok()?;
-    let root: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
-    shadow.append_child(&root).ok()?;
+    let root = support::shadow_root(800)?;
     // Ten offers per partner and one location each: 2,000 locations.
     let loaded = LoadedCatalogue::new(guanai_core::synthetic::catalogue(locations * 10));
-    let handle = leptos::mount::mount_to(root, move || {
+    let handle = leptos::mount::mount_to(root.clone(), move || {
         let attributes = Attributes::from_pairs(&[]);
         let presets = Presets::from_attributes(&attributes);
         view! {
@@ -75,7 +59,7 @@ async fn mounted_map(locations: usize) -> Option<(Element, Box<dyn std::any::Any
     for _ in 0..3 {
         tick().await;
     }
-    let svg = shadow.query_selector("svg.map").ok()??;
+    let svg = root.query_selector("svg.map").ok()??;
     Some((svg, Box::new(handle)))
 }
 
