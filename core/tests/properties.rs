@@ -714,14 +714,26 @@ fn any_partner() -> impl Strategy<Value = Partner> {
 }
 
 fn any_benefit() -> impl Strategy<Value = Benefit> {
+    benefit_from(any_id, any_text, any_region(), 0..3, (1990, 2110))
+}
+
+/// A benefit whose ids, texts, region codes and dates come from the given strategies, with up
+/// to `lists.end - 1` regions and levels.
+fn benefit_from<I: Strategy<Value = String>, T: Strategy<Value = Text>>(
+    id: impl Fn() -> I,
+    text: impl Fn() -> T,
+    region: impl Strategy<Value = String>,
+    lists: std::ops::Range<usize>,
+    (from_year, to_year): (i32, i32),
+) -> impl Strategy<Value = Benefit> {
     (
-        (any_id(), any_id(), select(ServiceArea::ALL)),
-        (any_text(), any_text(), any_text()),
+        (id(), id(), select(ServiceArea::ALL)),
+        (text(), text(), text()),
         (
-            prop::collection::vec(any_region(), 0..3),
-            prop::collection::vec(select(QualificationLevel::ALL), 0..3),
-            prop::option::of(day(1990, 2110)),
-            prop::option::of(day(1990, 2110)),
+            prop::collection::vec(region, lists.clone()),
+            prop::collection::vec(select(QualificationLevel::ALL), lists),
+            prop::option::of(day(from_year, to_year)),
+            prop::option::of(day(from_year, to_year)),
         ),
     )
         .prop_map(
@@ -1260,38 +1272,13 @@ fn benefit_row(benefit: &Benefit) -> Vec<(String, String)> {
 /// trimmed too).
 fn csv_benefit() -> impl Strategy<Value = Benefit> {
     let cell_text = || (text(0..16), text(0..16)).prop_map(|(zh, en)| Text::new(zh, en));
-    (
-        (
-            "[a-z0-9-]{1,16}",
-            "[a-z0-9-]{1,16}",
-            select(ServiceArea::ALL),
-        ),
-        (cell_text(), cell_text(), cell_text()),
-        (
-            prop::collection::vec("[0-9]{6}", 0..4),
-            prop::collection::vec(select(QualificationLevel::ALL), 0..4),
-            prop::option::of(day(1900, 2200)),
-            prop::option::of(day(1900, 2200)),
-        ),
+    benefit_from(
+        || "[a-z0-9-]{1,16}",
+        cell_text,
+        "[0-9]{6}",
+        0..4,
+        (1900, 2200),
     )
-        .prop_map(
-            |(
-                (id, partner, area),
-                (title, description, how_to_redeem),
-                (regions, eligible_levels, valid_from, valid_until),
-            )| Benefit {
-                id,
-                partner,
-                area,
-                title,
-                description,
-                regions,
-                eligible_levels,
-                valid_from,
-                valid_until,
-                how_to_redeem,
-            },
-        )
 }
 
 fn trimmed(text: &Text) -> Text {
