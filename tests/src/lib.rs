@@ -245,7 +245,7 @@ pub fn solved_challenge() -> Value {
 }
 
 /// [`solved_challenge`] from the worker at `base`.
-fn solved_challenge_from(base: &str) -> Result<Value, ureq::Error> {
+pub fn solved_challenge_from(base: &str) -> Result<Value, ureq::Error> {
     let mut response = http().get(format!("{base}/v1/challenge")).call()?;
     let issued: Value = serde_json::from_str(&response.body_mut().read_to_string()?).expect("JSON");
     let token = issued["token"].as_str().expect("a token").to_string();

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use guanai_core::consent::NOTICE_VERSION;
@@ -71,7 +72,7 @@ fn every_acknowledged_sign_up_survives_a_worker_crash_exactly_once() {
     let port = free_port();
     let mut worker = OwnWorker::start(&state, port);
     let base = worker.base();
-    let answered = Arc::new(AtomicUsize::new(0));
+    let (answered, answers_so_far) = mpsc::channel::<()>();
     let failures = Arc::new(AtomicUsize::new(0));
 
     let clients: Vec<_> = (0..CLIENTS)
@@ -96,7 +97,7 @@ fn every_acknowledged_sign_up_survives_a_worker_crash_exactly_once() {
                         let (Answer::Acknowledged(second) | Answer::AlreadyStored(second)) = &again;
                         assert_eq!(first, second, "a replay named another reference");
                     }
-                    answered.fetch_add(1, Ordering::Relaxed);
+                    let _ = answered.send(());
                     answers.push(answer);
                 }
                 answers
@@ -104,14 +105,15 @@ fn every_acknowledged_sign_up_survives_a_worker_crash_exactly_once() {
         })
         .collect();
 
+    drop(answered);
     // Crash the worker once a third of the sign-ups are answered, while the rest are in flight.
-    let started = Instant::now();
-    while answered.load(Ordering::Relaxed) < CLIENTS * PER_CLIENT / 3 {
-        assert!(started.elapsed() < GIVE_UP, "the load never got going");
-        std::thread::sleep(Duration::from_millis(20));
+    for _ in 0..CLIENTS * PER_CLIENT / 3 {
+        answers_so_far
+            .recv_timeout(GIVE_UP)
+            .expect("the load never got going");
     }
     worker.kill();
-    let answered_at_crash = answered.load(Ordering::Relaxed);
+    let answered_at_crash = CLIENTS * PER_CLIENT / 3 + answers_so_far.try_iter().count();
     let worker = OwnWorker::start(&state, port);
 
     let answers: Vec<Answer> = clients

@@ -78,7 +78,7 @@ pub fn command(only: Option<&str>) -> Result {
     let outputs = build::all(&tools)?;
     figures.extend(size_figures(&outputs));
     figures.extend(browser_figures(&tools)?);
-    figures.extend(end_to_end_figures()?);
+    figures.extend(end_to_end_figures(&tools)?);
     let login = crate::admin::bench_login(&tools)?;
     figures.push(Figure::new(
         "staff login: Argon2id KDF natively",
@@ -257,7 +257,7 @@ fn browser_figures(tools: &Tools) -> Result<Vec<Figure>> {
 }
 
 /// `tests/src/bin/bench.rs` with ChromeDriver running: paint, catalogue, sign-up figures.
-fn end_to_end_figures() -> Result<Vec<Figure>> {
+fn end_to_end_figures(tools: &Tools) -> Result<Vec<Figure>> {
     crate::serve::ensure_dev_secrets()?;
     let driver_port = free_port()?;
     let _driver = Service::start(
@@ -266,7 +266,6 @@ fn end_to_end_figures() -> Result<Vec<Figure>> {
         "started successfully",
         Duration::from_secs(60),
     )?;
-    let tools = ensure_build_tools()?;
     let output = Command::new("cargo")
         .args([
             "run",

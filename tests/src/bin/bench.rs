@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use guanai_core::consent::NOTICE_VERSION;
 use guanai_e2e::worker::{OwnWorker, free_port};
-use guanai_e2e::{browser, http, root, wrangler_kv_in};
+use guanai_e2e::{browser, http, root, solved_challenge_from, wrangler_kv_in};
 use serde_json::{Value, json};
 
 /// Benefits in the catalogue the paint and throughput figures use.
@@ -206,17 +206,14 @@ fn catalogue_figures(rust: &str, javascript: &str) -> Value {
 fn signup_figures(base: &str) -> Value {
     let bodies: Vec<String> = (0..SIGNUPS)
         .map(|i| {
-            let mut response = http().get(format!("{base}/v1/challenge")).call().expect("challenge");
-            let issued: Value = serde_json::from_str(&response.body_mut().read_to_string().expect("body")).expect("JSON");
-            let token = issued["token"].as_str().expect("token").to_string();
-            let nonce = guanai_core::challenge::solve(&token, 0, u64::MAX).expect("solvable");
+            let challenge = solved_challenge_from(base).expect("a challenge");
             json!({
                 "form": {
                     "name": "压力测试", "mobile": format!("1890{i:07}"), "association": "beijing",
                     "region": "110105", "employer": "测试社工站", "level": "senior", "interests": ["career"],
                     "consents": {"notice_version": NOTICE_VERSION, "privacy": true, "cross_border": true}
                 },
-                "challenge": {"token": token, "nonce": nonce},
+                "challenge": challenge,
                 "elapsed_ms": 20_000
             })
             .to_string()
