@@ -37,6 +37,11 @@ pub fn http() -> ureq::Agent {
         .into()
 }
 
+/// How long one navigation may take. Every page here loads in well under a second; a stalled
+/// renderer should fail (or be retried, see [`visit`]) in a minute, not in WebDriver's default
+/// five.
+const PAGE_LOAD: Duration = Duration::from_secs(60);
+
 /// A fresh headless Chromium session (as root, sandboxless, no background traffic), with a
 /// phone-sized window.
 pub async fn browser() -> Client {
@@ -45,18 +50,93 @@ pub async fn browser() -> Client {
         "goog:chromeOptions".into(),
         json!({
             "binary": "/usr/bin/chromium",
+            // The flags after --no-first-run are the ones browser-automation tools (Puppeteer)
+            // pass so that a busy CI machine cannot throttle, background or hang-check a tab,
+            // and no page is kept alive in the back/forward cache after a navigation.
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=390,900", "--lang=zh-CN"
+                "--no-first-run", "--disable-background-timer-throttling",
+                "--disable-backgrounding-occluded-windows", "--disable-renderer-backgrounding",
+                "--disable-hang-monitor", "--disable-ipc-flooding-protection",
+                "--disable-features=BackForwardCache,Translate,OptimizationHints,MediaRouter",
+                "--window-size=390,900", "--lang=zh-CN"
             ]
         }),
+    );
+    capabilities.insert(
+        "timeouts".into(),
+        json!({ "pageLoad": PAGE_LOAD.as_millis() as u64 }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(&env("GUANAI_WEBDRIVER"))
         .await
         .expect("ChromeDriver accepts a session")
+}
+
+/// Opens `url` in the session, as a person typing it into the address bar.
+///
+/// Headless Chromium very rarely stops answering for good during a navigation ("Timed out
+/// receiving message from renderer"; once in CI, on a page that loads in 50 ms everywhere else),
+/// and then every later command of that session times out too. So when a navigation times out,
+/// the page gets exactly one more chance in a fresh session that carries over the cookies (the
+/// staff session) and local storage (the chosen language) of the origin the old page was on. A
+/// page that really never loads (say, a loop in our code) times out in the new session as well,
+/// and the test fails.
+pub async fn visit(client: &mut Client, url: &str) {
+    let carried = carried_state(client).await;
+    let error = match client.goto(url).await {
+        Ok(()) => return,
+        Err(error) if error.is_timeout() => error,
+        Err(error) => panic!("{url} does not load: {error}"),
+    };
+    eprintln!("{url}: the browser stopped answering ({error}); once more in a fresh session");
+    let stalled = std::mem::replace(client, browser().await);
+    // Ending the stalled session stops its browser (a looping renderer would hold a core).
+    let ended = tokio::time::timeout(Duration::from_secs(20), stalled.close()).await;
+    if !matches!(ended, Ok(Ok(()))) {
+        eprintln!("the stalled session did not end: {ended:?}");
+    }
+    if let Some((origin, cookies, storage)) = carried {
+        client
+            .goto(&format!("{origin}/v1/openapi.json"))
+            .await
+            .expect("the fresh session opens the origin");
+        for cookie in cookies {
+            client
+                .add_cookie(cookie)
+                .await
+                .expect("the cookie carries over");
+        }
+        client
+            .execute(
+                "for (const [k, v] of arguments[0]) localStorage.setItem(k, v);",
+                vec![storage],
+            )
+            .await
+            .expect("local storage carries over");
+    }
+    client
+        .goto(url)
+        .await
+        .unwrap_or_else(|error| panic!("{url} does not load, twice: {error}"));
+}
+
+/// The current page's origin, cookies and local storage, when it is an http(s) page.
+async fn carried_state(
+    client: &Client,
+) -> Option<(String, Vec<fantoccini::cookies::Cookie<'static>>, Value)> {
+    let current = client.current_url().await.ok()?;
+    if !current.scheme().starts_with("http") {
+        return None;
+    }
+    let cookies = client.get_all_cookies().await.ok()?;
+    let storage = client
+        .execute("return Object.entries(localStorage);", vec![])
+        .await
+        .ok()?;
+    Some((current.origin().ascii_serialization(), cookies, storage))
 }
 
 /// Waits, inside the page, until the JavaScript function body `condition` returns a truthy value,

@@ -11,7 +11,7 @@ use guanai_core::consent::NOTICE_VERSION;
 use guanai_e2e::admin::{plan_admin, sign_in};
 use guanai_e2e::{
     DEEP_FOCUS, assert_accessible, base, browser, kv_get, press_key, shadow, submit_form, tab_to,
-    type_keys, wait_until,
+    type_keys, visit, wait_until,
 };
 use serde_json::{Value, json};
 
@@ -69,12 +69,9 @@ async fn switch_widgets(client: &Client, ids: &[&str], lang: &str) {
 
 #[tokio::test]
 async fn every_widget_on_every_example_page_in_chinese_and_english() {
-    let client = browser().await;
+    let mut client = browser().await;
     for (page, ids) in EXAMPLES {
-        client
-            .goto(&format!("{}/examples/{page}", base()))
-            .await
-            .unwrap();
+        visit(&mut client, &format!("{}/examples/{page}", base())).await;
         widgets_ready(&client, ids).await;
         let selectors: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
         let context = serde_json::to_string(&selectors).unwrap();
@@ -111,11 +108,8 @@ fn something_to_review() {
 }
 
 /// Opens `#/page` of the admin view and waits until its content (not a loading state) is there.
-async fn open_admin_page(client: &Client, page: &str, ready: &str) {
-    client
-        .goto(&format!("{}/admin/#/{page}", base()))
-        .await
-        .unwrap();
+async fn open_admin_page(client: &mut Client, page: &str, ready: &str) {
+    visit(client, &format!("{}/admin/#/{page}", base())).await;
     wait_until(
         client,
         &format!(
@@ -139,11 +133,11 @@ async fn every_admin_page_in_chinese_and_english() {
     let username = "a11y.admin";
     plan_admin(username);
     something_to_review();
-    let client = browser().await;
+    let mut client = browser().await;
     for (lang, user_label, password_label) in
         [("zh-CN", "用户名", "密码"), ("en", "Username", "Password")]
     {
-        client.goto(&format!("{}/admin/", base())).await.unwrap();
+        visit(&mut client, &format!("{}/admin/", base())).await;
         client
             .execute(
                 &format!("localStorage.setItem('guanai-admin-lang', {lang:?})"),
@@ -180,7 +174,7 @@ async fn every_admin_page_in_chinese_and_english() {
             ("audit", "table tbody tr"),
         ];
         for (page, ready) in pages {
-            open_admin_page(&client, page, ready).await;
+            open_admin_page(&mut client, page, ready).await;
             assert_accessible(&client, "document", &format!("admin #/{page} ({lang})")).await;
         }
         // The detail views and the forms.
@@ -188,7 +182,7 @@ async fn every_admin_page_in_chinese_and_english() {
             ("signups", ".detail dl.facts", "sign-up detail"),
             ("applications", ".detail", "application detail"),
         ] {
-            open_admin_page(&client, page, "table.list tbody tr button").await;
+            open_admin_page(&mut client, page, "table.list tbody tr button").await;
             click(&client, "table.list tbody tr button").await;
             wait_until(
                 &client,
@@ -199,8 +193,8 @@ async fn every_admin_page_in_chinese_and_english() {
         }
         for form in ["new-partner", "new-benefit"] {
             // From another page, so the catalogue page opens afresh without the last form.
-            open_admin_page(&client, "staff", "table tbody tr").await;
-            open_admin_page(&client, "catalogue", &format!("button.{form}")).await;
+            open_admin_page(&mut client, "staff", "table tbody tr").await;
+            open_admin_page(&mut client, "catalogue", &format!("button.{form}")).await;
             click(&client, &format!("button.{form}")).await;
             wait_until(&client, "return document.querySelector('main form .field')").await;
             assert_accessible(&client, "document", &format!("admin {form} form ({lang})")).await;
@@ -216,11 +210,8 @@ const SIGNUP_OUTCOME: &str = "const root = document.getElementById('signup').sha
 
 #[tokio::test]
 async fn a_sign_up_with_the_keyboard_alone() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/signup.html", base()))
-        .await
-        .unwrap();
+    let mut client = browser().await;
+    visit(&mut client, &format!("{}/examples/signup.html", base())).await;
     widgets_ready(&client, &["signup"]).await;
     let arrow_down: char = Key::Down.into();
     let space = ' ';
@@ -263,11 +254,8 @@ async fn a_sign_up_with_the_keyboard_alone() {
 
 #[tokio::test]
 async fn from_the_map_to_a_partner_card_with_the_keyboard_alone() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/map.html", base()))
-        .await
-        .unwrap();
+    let mut client = browser().await;
+    visit(&mut client, &format!("{}/examples/map.html", base())).await;
     wait_until(
         &client,
         &format!("return {}?.querySelector('.pins .pin')", shadow("map")),
@@ -298,11 +286,8 @@ async fn from_the_map_to_a_partner_card_with_the_keyboard_alone() {
 #[tokio::test]
 #[should_panic(expected = "button-name")]
 async fn the_check_sees_inside_shadow_roots() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/signup.html", base()))
-        .await
-        .unwrap();
+    let mut client = browser().await;
+    visit(&mut client, &format!("{}/examples/signup.html", base())).await;
     widgets_ready(&client, &["signup"]).await;
     client
         .execute(

@@ -9,7 +9,7 @@
 use fantoccini::Locator;
 use guanai_core::consent::NOTICE_VERSION;
 use guanai_e2e::admin::{choose, plan_admin, press, sign_in, type_into};
-use guanai_e2e::{base, browser, http, kv_get, shadow, submit_form, wait_until};
+use guanai_e2e::{base, browser, http, kv_get, shadow, submit_form, visit, wait_until};
 use serde_json::{Value, json};
 
 /// A sign-up through the public API, with an employer cell that would be a formula in Excel.
@@ -39,11 +39,8 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
     let mobile = format!("139{:08}", stamp % 100_000_000);
     let reference = sign_up(&mobile);
 
-    let client = browser().await;
-    client
-        .goto(&format!("{}/admin", base()))
-        .await
-        .expect("the admin view loads");
+    let mut client = browser().await;
+    visit(&mut client, &format!("{}/admin", base())).await;
 
     // Signing in; the page then says who is signed in.
     sign_in(&client, "用户名", "密码", username).await;
@@ -55,10 +52,7 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
     .await;
 
     // Catalogue: start from the published programme, add a benefit, publish.
-    client
-        .goto(&format!("{}/admin/#/catalogue", base()))
-        .await
-        .unwrap();
+    visit(&mut client, &format!("{}/admin/#/catalogue", base())).await;
     press(&client, "从发布版本开始编辑").await;
     wait_until(
         &client,
@@ -120,10 +114,11 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
     );
 
     // The public finder on an association's example page shows the new offer.
-    client
-        .goto(&format!("{}/examples/association-site.html", base()))
-        .await
-        .unwrap();
+    visit(
+        &mut client,
+        &format!("{}/examples/association-site.html", base()),
+    )
+    .await;
     wait_until(
         &client,
         &format!(
@@ -135,7 +130,7 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
     let host = client.find(Locator::Id("finder")).await.unwrap();
     let root = host.shadow_root().await.unwrap();
     let search = root.find(Locator::Css("input[type=search]")).await.unwrap();
-    search.send_keys("管理端新增福利").await.unwrap();
+    search.send_keys(&title).await.unwrap();
     let shown = wait_until(
         &client,
         &format!(
@@ -148,10 +143,7 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
 
     // Rolling back from the view puts the earlier catalogue back (the other end-to-end tests
     // expect the demo programme).
-    client
-        .goto(&format!("{}/admin/#/catalogue", base()))
-        .await
-        .unwrap();
+    visit(&mut client, &format!("{}/admin/#/catalogue", base())).await;
     wait_until(
         &client,
         &format!(
@@ -173,10 +165,7 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
     assert_eq!(catalogue["version"], json!(before));
 
     // Sign-ups: find the new one by reference, open it, verify it.
-    client
-        .goto(&format!("{}/admin/#/signups", base()))
-        .await
-        .unwrap();
+    visit(&mut client, &format!("{}/admin/#/signups", base())).await;
     choose(&client, "协会", "tianjin").await;
     type_into(&client, "报名编号", &reference).await;
     press(&client, "筛选").await;
@@ -232,10 +221,7 @@ async fn staff_publish_a_benefit_verify_a_sign_up_export_it_and_place_a_location
 
     // A partner's location placed on the map by keyboard: Enter on the map puts it at the
     // centre, and the form's latitude and longitude follow (WGS-84, inside the region).
-    client
-        .goto(&format!("{}/admin/#/catalogue", base()))
-        .await
-        .unwrap();
+    visit(&mut client, &format!("{}/admin/#/catalogue", base())).await;
     wait_until(
         &client,
         "const b = document.querySelector('table.partners tr[data-partner=\"weier-dental\"] button'); if (b) { b.click(); return true; }",

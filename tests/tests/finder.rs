@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fantoccini::{Client, Locator};
-use guanai_e2e::{HostSite, base, browser, shadow, wait_until};
+use guanai_e2e::{HostSite, base, browser, shadow, visit, wait_until};
 
 /// Types `text` into the search box of finder `id`, like a person on a keyboard.
 async fn type_query(client: &Client, id: &str, text: &str) {
@@ -52,11 +52,12 @@ async fn wait_for_cards(client: &Client, id: &str, count: usize) -> Vec<String> 
 
 #[tokio::test]
 async fn partner_page_shows_only_its_own_offers_despite_hostile_css_and_strict_csp() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/partner-site.html", base()))
-        .await
-        .expect("page loads");
+    let mut client = browser().await;
+    visit(
+        &mut client,
+        &format!("{}/examples/partner-site.html", base()),
+    )
+    .await;
     let ids = wait_for_cards(&client, "finder", 2).await;
     assert!(
         ids.iter().all(|id| id.starts_with("weier-dental")),
@@ -104,11 +105,12 @@ async fn partner_page_shows_only_its_own_offers_despite_hostile_css_and_strict_c
 #[tokio::test]
 async fn association_page_from_another_origin_narrows_to_dental_offers_when_typing() {
     let site = HostSite::start();
-    let client = browser().await;
-    client
-        .goto(&format!("{}/association-site.html", site.origin))
-        .await
-        .expect("page loads");
+    let mut client = browser().await;
+    visit(
+        &mut client,
+        &format!("{}/association-site.html", site.origin),
+    )
+    .await;
     // The full finder: more than the two dental offers before typing.
     let everything = wait_until(
         &client,
@@ -181,11 +183,12 @@ async fn association_page_from_another_origin_narrows_to_dental_offers_when_typi
 
 #[tokio::test]
 async fn elements_announce_readiness_follow_attribute_changes_and_unmount_when_removed() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/association-site.html", base()))
-        .await
-        .expect("page loads");
+    let mut client = browser().await;
+    visit(
+        &mut client,
+        &format!("{}/examples/association-site.html", base()),
+    )
+    .await;
     wait_until(
         &client,
         &format!(

@@ -8,7 +8,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use guanai_core::Catalogue;
-use guanai_e2e::{base, browser, http, shadow, wait_until};
+use guanai_e2e::{base, browser, http, shadow, visit, wait_until};
 
 /// The catalogue the worker serves (what the seeded KV holds).
 fn published() -> Catalogue {
@@ -23,11 +23,8 @@ fn published() -> Catalogue {
 }
 
 /// Opens the map page and waits until the map has drawn pins for every location.
-async fn open_map(client: &Client, catalogue: &Catalogue) {
-    client
-        .goto(&format!("{}/examples/map.html", base()))
-        .await
-        .expect("page loads");
+async fn open_map(client: &mut Client, catalogue: &Catalogue) {
+    visit(client, &format!("{}/examples/map.html", base())).await;
     let locations: usize = catalogue.partners.iter().map(|p| p.locations.len()).sum();
     // Pins count one location each, clusters their data-count.
     wait_until(
@@ -70,8 +67,8 @@ async fn focused_in_map(client: &Client) -> (String, String) {
 #[tokio::test]
 async fn every_location_is_pinned_and_clicking_a_pin_opens_its_card_and_the_finder() {
     let catalogue = published();
-    let client = browser().await;
-    open_map(&client, &catalogue).await;
+    let mut client = browser().await;
+    open_map(&mut client, &catalogue).await;
     let listed = wait_until(
         &client,
         &format!(
@@ -152,8 +149,8 @@ async fn every_location_is_pinned_and_clicking_a_pin_opens_its_card_and_the_find
 #[tokio::test]
 async fn keyboard_only_selection_through_the_list() {
     let catalogue = published();
-    let client = browser().await;
-    open_map(&client, &catalogue).await;
+    let mut client = browser().await;
+    open_map(&mut client, &catalogue).await;
     // Tab from the top of the page until focus reaches the list, as a keyboard user would.
     let mut focused = focused_in_map(&client).await;
     for _ in 0..80 {

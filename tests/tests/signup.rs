@@ -7,7 +7,7 @@
 use fantoccini::{Client, Locator};
 use guanai_core::consent::NOTICE_VERSION;
 use guanai_e2e::{
-    base, browser, dev_secret, http, kv_get, kv_keys, shadow, submit_form, wait_until,
+    base, browser, dev_secret, http, kv_get, kv_keys, shadow, submit_form, visit, wait_until,
 };
 use guanai_edge::signups::{PersonalData, SignupRecord};
 use serde_json::{Value, json};
@@ -46,11 +46,8 @@ async fn choose(client: &Client, host: &str, css: &str, value: &str) {
 
 #[tokio::test]
 async fn a_social_worker_signs_up_and_the_stored_record_decrypts_to_what_was_typed() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/signup.html", base()))
-        .await
-        .expect("page loads");
+    let mut client = browser().await;
+    visit(&mut client, &format!("{}/examples/signup.html", base())).await;
     // The partner list comes from the catalogue: wait until the form has it.
     wait_until(
         &client,
@@ -250,11 +247,12 @@ fn load_check_every_acknowledged_sign_up_is_stored_exactly_once() {
 
 #[tokio::test]
 async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
-    let client = browser().await;
-    client
-        .goto(&format!("{}/examples/partner-apply.html", base()))
-        .await
-        .expect("page loads");
+    let mut client = browser().await;
+    visit(
+        &mut client,
+        &format!("{}/examples/partner-apply.html", base()),
+    )
+    .await;
     wait_until(
         &client,
         &format!(
@@ -298,10 +296,11 @@ async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
 
     // A second application from the same network, sent after this network has used up its
     // allowance for applications (10 a minute).
-    client
-        .goto(&format!("{}/examples/partner-apply.html", base()))
-        .await
-        .expect("page loads");
+    visit(
+        &mut client,
+        &format!("{}/examples/partner-apply.html", base()),
+    )
+    .await;
     wait_until(
         &client,
         &format!(

@@ -186,9 +186,11 @@ pub fn CataloguePage() -> impl IntoView {
                 Editing::Partner(draft) => view! { <PartnerForm draft saved cancel /> }.into_any(),
                 Editing::Benefit(draft) => {
                     // An association admin adds offers for their association's partners only.
+                    // Read untracked: a reload of the drafts (after an action, an import) must not
+                    // re-create the form and throw away what staff have typed.
                     let own = admin.session.with_untracked(|s| s.as_ref().and_then(|s| s.staff.association));
                     let partners: Vec<DraftPartner> = drafts
-                        .get()
+                        .get_untracked()
                         .and_then(Result::ok)
                         .map(|d| d.partners)
                         .unwrap_or_default()
@@ -226,7 +228,7 @@ pub fn CataloguePage() -> impl IntoView {
                 <Import on_done=Callback::new(move |message| { done.set(Some(message)); drafts.refetch(); }) />
                 <div class="toolbar">
                     <button type="button" class="new-partner" on:click=move |_| editing.set(Editing::Partner(None))>{t("新建合作单位", "New partner")}</button>
-                    <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None))>{t("新建福利", "New benefit")}</button>
+                    <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None)) disabled=move || drafts.with(Option::is_none)>{t("新建福利", "New benefit")}</button>
                 </div>
             </Show>
             <Transition fallback=move || view! { <p class="loading" role="status">{t("正在加载…", "Loading…")}</p> }>
