@@ -266,6 +266,8 @@ fn worker(tools: &Tools) -> Result<Vec<PathBuf>> {
         root.join("core"),
         root.join("Cargo.lock"),
         root.join("Cargo.toml"),
+        // Target rustflags live here.
+        root.join(".cargo"),
     ];
     let built = outputs.iter().map(|path| modified(path)).min().flatten();
     let newest_input = inputs
