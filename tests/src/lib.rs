@@ -42,28 +42,17 @@ pub fn http() -> ureq::Agent {
 /// five.
 const PAGE_LOAD: Duration = Duration::from_secs(60);
 
-/// A fresh headless Chromium session (as root, sandboxless, no background traffic), with a
-/// phone-sized window.
+/// A fresh headless Chromium session with the same Chromium and flags as the wasm-bindgen tests
+/// (`widgets/webdriver.json`: as root, sandboxless, no background traffic, no throttling or
+/// back/forward cache), plus a phone-sized window in Chinese.
 pub async fn browser() -> Client {
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            // The flags after --no-first-run are the ones browser-automation tools (Puppeteer)
-            // pass so that a busy CI machine cannot throttle, background or hang-check a tab,
-            // and no page is kept alive in the back/forward cache after a navigation.
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-background-timer-throttling",
-                "--disable-backgrounding-occluded-windows", "--disable-renderer-backgrounding",
-                "--disable-hang-monitor", "--disable-ipc-flooding-protection",
-                "--disable-features=BackForwardCache,Translate,OptimizationHints,MediaRouter",
-                "--window-size=390,900", "--lang=zh-CN"
-            ]
-        }),
-    );
+    let mut capabilities: serde_json::Map<String, Value> =
+        serde_json::from_str(include_str!("../../widgets/webdriver.json"))
+            .expect("widgets/webdriver.json is a JSON object");
+    capabilities["goog:chromeOptions"]["args"]
+        .as_array_mut()
+        .expect("webdriver.json lists Chromium's args")
+        .extend([json!("--window-size=390,900"), json!("--lang=zh-CN")]);
     capabilities.insert(
         "timeouts".into(),
         json!({ "pageLoad": PAGE_LOAD.as_millis() as u64 }),
@@ -85,6 +74,7 @@ pub async fn browser() -> Client {
 /// page that really never loads (say, a loop in our code) times out in the new session as well,
 /// and the test fails.
 pub async fn visit(client: &mut Client, url: &str) {
+    // Taken before every navigation, not after a stall: a stalled session answers nothing.
     let carried = carried_state(client).await;
     let error = match client.goto(url).await {
         Ok(()) => return,

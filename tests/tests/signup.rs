@@ -333,9 +333,10 @@ async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
         % 60_000;
     if into_window >= 55_000 {
         // The next window is the condition: it starts at a known instant.
-        std::thread::sleep(std::time::Duration::from_millis(
+        tokio::time::sleep(std::time::Duration::from_millis(
             (60_000 - into_window) as u64,
-        ));
+        ))
+        .await;
     }
     for i in 0..12 {
         let _ = http()
