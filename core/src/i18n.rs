@@ -111,6 +111,41 @@ strings!(
 );
 
 strings!(
+    /// The plain catalogue pages the worker serves at `/catalog` (no script needed).
+    PageUi {
+        Programme => ("京津冀社会工作者关爱计划", "Jing-Jin-Ji Social Worker Care Plan"),
+        CatalogTitle => ("社工关爱福利目录", "Benefit catalogue for social workers"),
+        CatalogIntro => ("爱心单位为登记的社会工作者提供的福利，按“6+1”服务领域列出。点开一项可查看使用方式和服务地点。", "What the plan's caring partners offer registered social workers, by the “6+1” service areas. Open one to see how to redeem it and where."),
+        SkipToContent => ("跳到正文", "Skip to the content"),
+        AreaCount => ("{area}（{n} 项）", "{area} ({n})"),
+        PageOf => ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
+        PagesNav => ("分页", "Pages"),
+        PreviousPage => ("上一页", "Previous page"),
+        NextPage => ("下一页", "Next page"),
+        Continued => ("{area}（续）", "{area} (continued)"),
+        Published => ("目录版本 {version}，{date} 发布。", "Catalogue version {version}, published {date}."),
+        PlainNote => ("本页是福利目录的简明版本，无需脚本，适合分享和打印。", "This is the plain version of the catalogue: it needs no script and is easy to share and print."),
+        BackToCatalogue => ("返回福利目录", "Back to the catalogue"),
+        BackToArea => ("返回“{area}”", "Back to “{area}”"),
+        About => ("福利内容", "About this offer"),
+        Partner => ("合作单位", "Partner"),
+        Ended => ("这项福利已结束。", "This offer has ended."),
+        NoBenefits => ("这一领域暂时没有福利。", "No offers in this area at the moment."),
+        MorePlaces => ("另有 {n} 个服务地点未列出。", "{n} more locations are not listed."),
+        Website => ("网站", "Website"),
+        Phone => ("电话", "Phone"),
+        Email => ("电子邮箱", "Email"),
+        NotFoundTitle => ("找不到这一页", "Page not found"),
+        NotFoundBenefit => ("福利目录中没有这项福利，它可能已经下架。", "This benefit is not in the catalogue; it may have been withdrawn."),
+        NotFoundPage => ("这一页不存在。", "There is no such page."),
+        UnknownArea => ("没有名为“{area}”的服务领域。", "There is no service area called “{area}”."),
+        BadPageNumber => ("页码“{page}”无效，应为正整数。", "The page number “{page}” is not valid; it must be a whole number from 1."),
+        UnavailableTitle => ("福利目录暂时无法显示", "The catalogue cannot be shown right now"),
+        Unavailable => ("福利目录尚未发布或暂时无法读取，请稍后再试。", "The catalogue has not been published yet or cannot be read right now. Please try again later."),
+    }
+);
+
+strings!(
     /// Labels and messages of the sign-up form and the partner application.
     FormUi {
         SignupTitle => ("加入京津冀社会工作者关爱计划", "Join the Jing-Jin-Ji Social Worker Care Plan"),

@@ -12,6 +12,8 @@
 //! - [`search`]: substring search and filtering over a catalogue.
 //! - [`geo`], [`cluster`], [`places`], [`boundaries`]: the partner map's projection, GCJ-02
 //!   offset, distances, pin clustering, location filtering and the offline base map outlines.
+//! - [`describe`]: a benefit in words (validity, who, where, map links), for the finder and
+//!   the plain catalogue pages alike.
 //! - [`time`]: "today" as the programme sees it (Asia/Shanghai).
 //! - [`i18n`]: every user-facing string, in zh-CN and en.
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
@@ -44,6 +46,7 @@ pub mod codes;
 pub mod consent;
 pub mod credit_code;
 pub mod demo;
+pub mod describe;
 pub mod digest;
 pub mod geo;
 pub mod hsds;

@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod applications;
 pub mod catalog;
+pub mod catalog_pages;
 pub mod config;
 pub mod context;
 pub mod cors;

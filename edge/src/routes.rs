@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::store::Kv;
-use crate::{applications, forms, signups};
+use crate::{applications, catalog_pages, forms, signups};
 
 /// How long browsers and shared caches may reuse the catalogue before revalidating. Publishing
 /// is rare and KV itself takes up to a minute to spread, so a minute of staleness adds little;
@@ -44,6 +44,14 @@ pub async fn handle(request: &ApiRequest, ctx: &Context<'_, impl Kv, impl RateLi
             response: cors::preflight(request, config),
             problem: None,
         };
+    }
+    if catalog_pages::handles(&request.path) {
+        let (mut response, problem) = catalog_pages::respond(request, ctx.kv, ctx.now_ms).await;
+        response.set_header("x-content-type-options", "nosniff");
+        if request.method == "HEAD" {
+            response.body.clear();
+        }
+        return Outcome::Respond { response, problem };
     }
     let (response, problem) = match route(request, ctx).await {
         Ok(Some(response)) => (response, None),
@@ -209,7 +217,7 @@ async fn catalog_response(request: &ApiRequest, kv: &impl Kv) -> Result<ApiRespo
 }
 
 /// Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 asks for GET).
-fn client_has(if_none_match: Option<&str>, etag: &str) -> bool {
+pub(crate) fn client_has(if_none_match: Option<&str>, etag: &str) -> bool {
     let Some(header) = if_none_match else {
         return false;
     };

@@ -1,8 +1,9 @@
 //! One benefit in the result list, with its details on demand.
 
 use chrono::NaiveDate;
-use guanai_core::i18n::{Ui, fill};
-use guanai_core::{Benefit, Lang, Partner, regions};
+use guanai_core::describe::{self, Standing};
+use guanai_core::i18n::Ui;
+use guanai_core::{Benefit, Lang, Partner};
 use leptos::prelude::*;
 
 use super::Loaded;
@@ -35,7 +36,7 @@ pub fn BenefitCard(
             host.dispatch("guanai:select", &[("kind", "benefit"), ("id", &benefit_id)]);
         }
     };
-    let status = status_badge(&benefit, today);
+    let status = Standing::of(&benefit, today);
     let data_id = benefit.id.clone();
     let for_details = (benefit.clone(), partner.clone());
 
@@ -49,12 +50,13 @@ pub fn BenefitCard(
                     <h3>{benefit.title.get(lang).to_string()}</h3>
                     <p class="meta">
                         <span class="badge">{area.get(lang).to_string()}</span>
-                        {status.map(|(ended, key)| {
-                            view! { <span class="badge" class:ended=ended>{key.get(lang)}</span> }
+                        {status.map(|standing| {
+                            let ended = standing == Standing::Ended;
+                            view! { <span class="badge" class:ended=ended>{standing.label().get(lang)}</span> }
                         })}
                         {partner_name}
                     </p>
-                    <p class="meta">{validity_text(&benefit, lang)}</p>
+                    <p class="meta">{describe::validity(&benefit, lang)}</p>
                 }
             }}
             <button
@@ -73,67 +75,15 @@ pub fn BenefitCard(
     }
 }
 
-/// "Ended" or "not started yet", when the offer is not valid today.
-fn status_badge(benefit: &Benefit, today: NaiveDate) -> Option<(bool, Ui)> {
-    if benefit.valid_until.is_some_and(|until| until < today) {
-        Some((true, Ui::Expired))
-    } else if benefit.valid_from.is_some_and(|from| today < from) {
-        Some((false, Ui::NotYetStarted))
-    } else {
-        None
-    }
-}
-
-/// "Valid: 2026-01-01 to 2026-12-31" and its open-ended variants.
-fn validity_text(benefit: &Benefit, lang: Lang) -> String {
-    let date = guanai_core::time::iso_date;
-    let range = match (benefit.valid_from, benefit.valid_until) {
-        (Some(from), Some(until)) => fill(
-            Ui::ValidRange.get(lang),
-            &[("from", &date(from)), ("until", &date(until))],
-        ),
-        (Some(from), None) => fill(Ui::ValidFrom.get(lang), &[("from", &date(from))]),
-        (None, Some(until)) => fill(Ui::ValidUntil.get(lang), &[("until", &date(until))]),
-        (None, None) => Ui::NoEndDate.get(lang).to_string(),
-    };
-    format!(
-        "{}{}{range}",
-        Ui::Validity.get(lang),
-        if lang == Lang::ZhCn { "：" } else { ": " }
-    )
-}
-
 /// The details list, built only when opened.
 fn details(benefit: &Benefit, partner: Option<&Partner>, lang: Lang) -> impl IntoView + use<> {
-    let eligible = if benefit.eligible_levels.is_empty() {
-        Ui::EligibleEveryone.get(lang).to_string()
-    } else {
-        let names: Vec<String> = benefit
-            .eligible_levels
-            .iter()
-            .map(|l| l.label().get(lang).to_string())
-            .collect();
-        names.join(if lang == Lang::ZhCn { "、" } else { ", " })
-    };
-    let where_ = if benefit.regions.is_empty() {
-        Ui::AllRegions.get(lang).to_string()
-    } else {
-        let names: Vec<String> = benefit
-            .regions
-            .iter()
-            .filter_map(|code| regions::find(code))
-            .map(|region| region.name().get(lang).to_string())
-            .collect();
-        names.join(if lang == Lang::ZhCn { "、" } else { ", " })
-    };
+    let eligible = describe::eligibility(benefit, lang);
+    let where_ = describe::coverage(benefit, lang);
     let locations: Vec<String> = partner
         .map(|p| {
             p.locations
                 .iter()
-                .map(|location| match &location.name {
-                    Some(name) => format!("{} — {}", name.get(lang), location.address.get(lang)),
-                    None => location.address.get(lang).to_string(),
-                })
+                .map(|location| describe::place_line(location, lang))
                 .collect()
         })
         .unwrap_or_default();

@@ -2,10 +2,11 @@
 //! offers, and how to get there.
 
 use chrono::NaiveDate;
+use guanai_core::describe;
 use guanai_core::geo::LatLon;
 use guanai_core::i18n::{MapUi, fill};
 use guanai_core::places::{Place, distance_label};
-use guanai_core::{Lang, Location, regions};
+use guanai_core::{Lang, regions};
 use leptos::prelude::*;
 
 use super::view::NearMe;
@@ -39,7 +40,7 @@ pub fn PlaceCard(
         .cloned()
         .collect();
     let heading_id = format!("card-{}", location.id);
-    let region = regions::find(&location.region).map(|r| (r.name(), r.province()));
+    let region = regions::find(&location.region).map(|r| r.name());
     let partner_id = partner.id.clone();
     let show_in_finder = move |_| {
         let Some(selector) = finder.get_untracked() else {
@@ -69,13 +70,14 @@ pub fn PlaceCard(
                     let km = guanai_core::geo::great_circle_km(from, LatLon::new(location.lat, location.lon));
                     fill(MapUi::Distance.get(lang), &[("d", &distance_label(km))])
                 });
-                let province = region
-                    .as_ref()
-                    .and_then(|(_, province)| regions::find(province))
-                    .map(|p| p.name_zh)
-                    .unwrap_or("北京市");
-                let amap = amap_directions(&location, &name);
-                let baidu = baidu_directions(&location, &name, province, origin);
+                let amap = describe::amap_directions(&location, &name, encode);
+                let baidu = describe::baidu_directions(
+                    &location,
+                    &name,
+                    describe::province_zh(&location),
+                    origin,
+                    encode,
+                );
                 view! {
                     <h3 id=heading_id.clone()>{name.clone()}</h3>
                     {branch.map(|b| view! { <p class="branch">{b}</p> })}
@@ -93,7 +95,7 @@ pub fn PlaceCard(
                         <dt>{MapUi::Address.get(lang)}</dt>
                         <dd>
                             {location.address.get(lang).to_string()}
-                            {region.as_ref().map(|(name, _)| match lang {
+                            {region.as_ref().map(|name| match lang {
                                 Lang::ZhCn => format!("（{}）", name.get(lang)),
                                 Lang::En => format!(" ({})", name.get(lang)),
                             })}
@@ -145,45 +147,7 @@ pub fn PlaceCard(
     }
 }
 
-/// AMap's web URI for a route to `location`, given in WGS-84 (`coordinate=wgs84`): AMap converts.
-pub fn amap_directions(location: &Location, name: &str) -> String {
-    format!(
-        "https://uri.amap.com/navigation?to={:.6},{:.6},{}&mode=car&coordinate=wgs84&callnative=1&src=guanai",
-        location.lon,
-        location.lat,
-        encode(name)
-    )
-}
-
-/// Baidu's web URI, WGS-84 in (`coord_type=wgs84`): a route from `origin` when "near me" knows
-/// it, otherwise the place on Baidu's map, whose page offers routes there.
-pub fn baidu_directions(
-    location: &Location,
-    name: &str,
-    province: &str,
-    origin: Option<LatLon>,
-) -> String {
-    match origin {
-        Some(from) => format!(
-            "https://api.map.baidu.com/direction?origin=latlng:{:.6},{:.6}|name:{}&destination=latlng:{:.6},{:.6}|name:{}&mode=driving&region={}&coord_type=wgs84&output=html&src=webapp.guanai.map",
-            from.lat,
-            from.lon,
-            encode("我的位置"),
-            location.lat,
-            location.lon,
-            encode(name),
-            encode(province)
-        ),
-        None => format!(
-            "https://api.map.baidu.com/marker?location={:.6},{:.6}&title={}&content={}&coord_type=wgs84&output=html&src=webapp.guanai.map",
-            location.lat,
-            location.lon,
-            encode(name),
-            encode(&location.address.zh)
-        ),
-    }
-}
-
+/// A URI component, percent-encoded by the browser (no encoder of our own in the wasm).
 fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
