@@ -129,12 +129,17 @@ async fn route(
     Ok(Some(response))
 }
 
-/// Caching for the bundle: the content-hashed glue and wasm never change under their name, so
-/// browsers keep them for a year; the loader names them, so it is revalidated after five minutes
-/// to pick up a new release soon. Other assets keep the asset server's default.
+/// Caching for the bundle: the files of a bundle directory (`/guanai-<hash>/…`, named by the
+/// hash of everything in it) never change under their name, so browsers keep them for a year;
+/// the loader names that directory, so it is revalidated after five minutes to pick up a new
+/// release soon. Other assets keep the asset server's default.
 fn asset_cache_control(path: &str) -> Option<&'static str> {
-    let file = path.rsplit('/').next().unwrap_or_default();
-    if file.starts_with("guanai-widgets-") && (file.ends_with(".wasm") || file.ends_with(".js")) {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let first = segments.next().unwrap_or_default();
+    let hashed = first
+        .strip_prefix("guanai-")
+        .is_some_and(|hash| hash.len() == 10 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    if hashed && segments.next().is_some_and(|file| !file.is_empty()) {
         Some("public, max-age=31536000, immutable")
     } else if path == "/guanai.js" {
         Some("public, max-age=300")
@@ -368,7 +373,7 @@ mod tests {
             "https://partner.example".into()
         )));
         assert!(headers.contains(&("cache-control".into(), "public, max-age=300".into())));
-        let hashed = ApiRequest::new("GET", "/guanai-widgets-0123456789.wasm");
+        let hashed = ApiRequest::new("GET", "/guanai-0123456789/split_finder.wasm");
         let Outcome::Asset { headers } = outcome(&hashed, &published()) else {
             panic!("not an asset")
         };

@@ -169,10 +169,15 @@ fn the_bundle_is_served_with_cors_and_the_right_types() {
         !text.contains("__GUANAI_"),
         "the build filled in the hashed file names"
     );
-    let wasm_name = text
+    let directory = text
         .split('"')
-        .find(|part| part.starts_with("./guanai-widgets-") && part.ends_with(".wasm"))
-        .expect("the loader names the wasm");
+        .find(|part| part.starts_with("./guanai-") && part.ends_with('/'))
+        .expect("the loader names the bundle directory");
+    assert!(
+        text.contains(r#""wasm":"finder.wasm""#),
+        "the loader names each bundle"
+    );
+    let wasm_name = format!("{directory}finder.wasm");
     let wasm = get(
         &format!("/{}", wasm_name.trim_start_matches("./")),
         &[("Origin", "http://localhost:8080")],
@@ -185,6 +190,10 @@ fn the_bundle_is_served_with_cors_and_the_right_types() {
     assert_eq!(
         header(&wasm, "access-control-allow-origin").as_deref(),
         Some("http://localhost:8080")
+    );
+    assert_eq!(
+        header(&wasm, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
     );
 }
 

@@ -1,24 +1,40 @@
 // Guanai widgets — the one script a host page includes:
 //   <script type="module" src="https://EDGE/guanai.js"></script>
-//   <guanai-benefit-finder lang="zh-CN"></guanai-benefit-finder>
+//   <guanai-benefit-finder lang="zh-CN"><a href="https://EDGE/catalog">查看福利目录</a></guanai-benefit-finder>
 //
-// Defines every element, loads the WebAssembly once per page when the first element connects,
-// and reuses it for all elements. Each element renders into its own open shadow root styled by
-// one shared constructed stylesheet (no inline <style>, so a strict host CSP still works; the
-// host must allow 'wasm-unsafe-eval' in script-src and the edge in connect-src).
+// Defines every element. The WebAssembly comes in per-page bundles: the finder's, the sign-up
+// form's, the partner application's, and the map's (which also mounts finders, since the map
+// page shows both). Once the elements of a page have connected, this picks the bundles that
+// cover them — a page with only a finder never downloads the map — and fetches, all at once in
+// the first round trip after this script, their glue, their wasm and the stylesheet.
 //
-// `cargo xtask build` fills in the two content-hashed file names below.
-const GLUE = "__GUANAI_GLUE__";
-const WASM = "__GUANAI_WASM__";
+// Each element renders into its own open shadow root. Until it mounts, and again if it cannot,
+// the shadow root shows what the host page put inside the element (a <slot>), so a link to the
+// plain catalogue stays usable on phones without WebAssembly. Space is reserved from the start
+// (min-height `--guanai-reserve`), so mounting does not push the host page's content around.
+//
+// Styles: one stylesheet fetched once and adopted by every shadow root (no inline <style>, so a
+// strict host CSP works; it needs 'wasm-unsafe-eval' in script-src and the edge in
+// connect-src). Browsers without adoptedStyleSheets get a <link> to the same file (then the
+// host's style-src must allow the edge).
+//
+// `cargo xtask build` fills in the bundle directory (named by the hash of its content) and the
+// bundles with the elements each mounts.
+const BUNDLE = new URL("__GUANAI_BUNDLE__", import.meta.url);
+const CSS = new URL("__GUANAI_CSS__", BUNDLE).href;
+/** `[{elements: [...], glue, wasm}]`, smallest first: which file mounts which elements. */
+const BUNDLES = "__GUANAI_BUNDLES__";
 
 // Where this script came from: the default for each element's `api` attribute.
 const DEFAULT_API = new URL(".", import.meta.url).href.replace(/\/$/, "");
 
+/** Element name → the wasm export that mounts it, the space it reserves, whether it shows the
+ * catalogue (and so can point to the plain catalogue pages when it cannot load). */
 const ELEMENTS = {
-  "guanai-benefit-finder": "mount_benefit_finder",
-  "guanai-signup-form": "mount_signup_form",
-  "guanai-partner-apply": "mount_partner_apply",
-  "guanai-partner-map": "mount_partner_map",
+  "guanai-benefit-finder": { mount: "mount_benefit_finder", reserve: "40rem", catalogue: true },
+  "guanai-signup-form": { mount: "mount_signup_form", reserve: "60rem" },
+  "guanai-partner-apply": { mount: "mount_partner_apply", reserve: "60rem" },
+  "guanai-partner-map": { mount: "mount_partner_map", reserve: "44rem", catalogue: true },
 };
 
 const OBSERVED = [
@@ -26,28 +42,162 @@ const OBSERVED = [
   "tiles", "tiles-key", "tiles-crs", "tiles-attribution", "finder", "pick", "picked",
 ];
 
-const LOAD_FAILED = "福利组件加载失败，请刷新页面重试。The widget could not be loaded; please reload the page.";
+const LOADING = { "zh-CN": "正在加载…", en: "Loading…" };
+const UNSUPPORTED = [
+  "此浏览器无法运行福利组件（不支持 WebAssembly）。",
+  "This browser cannot run the widget (no WebAssembly support).",
+];
+const LOAD_FAILED = [
+  "福利组件加载失败，请检查网络后刷新页面。",
+  "The widget could not be loaded; check your connection and reload the page.",
+];
+const CATALOGUE_LINK = ["查看福利目录（简明版）", "View the benefit catalogue (plain version)"];
 
-let loading;
+// A module using an externref table: it validates only where reference types are supported,
+// which our wasm needs (with multi-value, bulk memory and non-trapping float conversions, which
+// every engine with reference types also has: Chrome 96, Safari 15, Firefox 79).
+const PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 4, 4, 1, 111, 0, 1]);
 
-/** Loads and initialises the wasm once; every element awaits the same promise. */
-function load() {
-  loading ??= import(new URL(GLUE, import.meta.url).href).then(async (glue) => {
-    await glue.default({ module_or_path: new URL(WASM, import.meta.url) });
-    let sheet = null;
-    try {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(glue.stylesheet());
-    } catch {
-      sheet = null; // very old browsers: fall back to a <style> element below
-    }
-    return { glue, sheet };
-  });
+function webAssemblyWorks() {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** An error meaning: this engine cannot run our wasm (as opposed to a network failure). */
+class Unsupported extends Error {}
+
+// Fetches started ahead, by URL; each is handed out once (a response body is read once).
+const ahead = new Map();
+
+function fetchAhead(url) {
+  const href = String(url);
+  if (!ahead.has(href)) {
+    const response = fetch(href, { credentials: "omit" });
+    response.catch(() => {}); // reported when it is used
+    ahead.set(href, response);
+  }
+}
+
+/** The response for `url`: the one fetched ahead, or a new fetch. */
+function take(url) {
+  const href = String(url);
+  const started = ahead.get(href);
+  ahead.delete(href);
+  return started ?? fetch(href, { credentials: "omit" });
+}
+
+async function ok(source) {
+  const response = await source;
+  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+  return response;
+}
+
+/**
+ * Instantiates the wasm answered by `source` (a promise of a Response) through its glue, which
+ * streams it (`WebAssembly.instantiateStreaming`). Some Android WebViews break streaming
+ * although plain instantiation works: a failure is retried once from the same bytes without
+ * streaming. An engine that cannot compile our wasm at all is `Unsupported`.
+ */
+async function instantiate(glue, source) {
+  const response = await ok(source);
+  const copy = response.clone();
+  try {
+    await glue.default({ module_or_path: response });
+    return;
+  } catch (error) {
+    if (error instanceof WebAssembly.CompileError) throw new Unsupported(String(error));
+    console.warn("guanai: streaming instantiation failed; trying without streaming", error);
+  }
+  try {
+    await glue.default({ module_or_path: await copy.arrayBuffer() });
+  } catch (error) {
+    throw error instanceof WebAssembly.CompileError ? new Unsupported(String(error)) : error;
+  }
+}
+
+/** The widgets' stylesheet as one shared constructed sheet, or null where it cannot be. */
+function stylesheet() {
+  stylesheet.sheet ??= (async () => {
+    if (!adoptable()) return null;
+    const css = await (await ok(take(CSS))).text();
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    return sheet;
+  })();
+  return stylesheet.sheet;
+}
+
+function adoptable() {
+  return "adoptedStyleSheets" in ShadowRoot.prototype && "replaceSync" in CSSStyleSheet.prototype;
+}
+
+// Bundle → the promise of its loaded glue (each bundle is loaded at most once per page).
+const loaded = new Map();
+
+/** Loads `bundle` (its glue and its wasm, in parallel) once. */
+function load(bundle) {
+  let loading = loaded.get(bundle);
+  if (!loading) {
+    const glue = new URL(bundle.glue, BUNDLE).href;
+    const wasm = new URL(bundle.wasm, BUNDLE);
+    loading = (async () => {
+      if (!webAssemblyWorks()) throw new Unsupported("no WebAssembly with reference types");
+      const exports = await import(glue);
+      await instantiate(exports, take(wasm));
+      return exports;
+    })();
+    // A network failure may pass: the next element to connect tries again.
+    loading.catch((error) => {
+      if (!(error instanceof Unsupported)) loaded.delete(bundle);
+    });
+    loaded.set(bundle, loading);
+    if (webAssemblyWorks()) fetchAhead(wasm);
+  }
   return loading;
+}
+
+// Elements waiting for a bundle to be chosen: all those that connect in one task (the host
+// page's elements are upgraded together when this script defines them).
+const waiting = new Set();
+
+/** The bundle for an element of kind `name`: one already chosen that mounts it, otherwise the
+ * one that mounts the most of the kinds still waiting (then the smallest, listed first). */
+function bundleFor(name, kinds) {
+  const chosen = [...loaded.keys()].find((bundle) => bundle.elements.includes(name));
+  if (chosen) return chosen;
+  const covering = BUNDLES.filter((bundle) => bundle.elements.includes(name));
+  const score = (bundle) => bundle.elements.filter((kind) => kinds.has(kind)).length;
+  return covering.reduce((best, bundle) => (score(bundle) > score(best) ? bundle : best));
+}
+
+function plan() {
+  const elements = [...waiting];
+  waiting.clear();
+  const kinds = new Set(elements.map((element) => element.localName));
+  if (adoptable()) stylesheet();
+  for (const element of elements) {
+    const bundle = bundleFor(element.localName, kinds);
+    load(bundle);
+    element._bundle.resolve(bundle);
+  }
 }
 
 function emit(element, name, detail) {
   element.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+}
+
+function paragraph(role, lines) {
+  const p = document.createElement("p");
+  p.setAttribute("role", role);
+  p.className = "guanai-message";
+  lines.forEach((line, index) => {
+    if (index > 0) p.append(document.createElement("br"));
+    p.append(line);
+  });
+  return p;
 }
 
 class GuanaiElement extends HTMLElement {
@@ -58,30 +208,69 @@ class GuanaiElement extends HTMLElement {
   connectedCallback() {
     if (this._widget || this._mounting) return;
     this._mounting = true;
+    this._changed = new Set();
+    const kind = ELEMENTS[this.localName];
+    if (!waiting.size) queueMicrotask(plan);
+    waiting.add(this);
+    let chosen;
+    this._bundle = { resolve: (bundle) => chosen(bundle) };
+    const bundle = new Promise((resolve) => (chosen = resolve));
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
-    load()
-      .then(({ glue, sheet }) => {
-        this._mounting = false;
-        if (!this.isConnected || this._widget) return;
-        const root = document.createElement("div");
-        if (sheet && "adoptedStyleSheets" in shadow) {
-          shadow.adoptedStyleSheets = [sheet];
-          shadow.replaceChildren(root);
-        } else {
-          const style = document.createElement("style");
-          style.textContent = glue.stylesheet();
-          shadow.replaceChildren(style, root);
+    // The reserved box: set through the CSSOM, which a strict style-src allows.
+    const box = document.createElement("div");
+    box.setAttribute("part", "box");
+    box.style.setProperty("display", "block");
+    box.style.setProperty("min-height", `var(--guanai-reserve, ${kind.reserve})`);
+    const english = (this.getAttribute("lang") ?? "").toLowerCase().startsWith("en");
+    box.append(document.createElement("slot"), paragraph("status", [LOADING[english ? "en" : "zh-CN"]]));
+    shadow.replaceChildren(box);
+    bundle
+      .then((bundle) => Promise.all([load(bundle), stylesheet()]))
+      .then(async ([glue, sheet]) => {
+        if (!this.isConnected) {
+          this._mounting = false;
+          return;
         }
-        this._widget = glue[this.constructor.mountFunction](this, root, DEFAULT_API);
+        const root = document.createElement("div");
+        if (sheet) {
+          shadow.adoptedStyleSheets = [sheet];
+        } else {
+          const link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = CSS;
+          const linked = new Promise((resolve) => {
+            link.onload = link.onerror = resolve;
+          });
+          shadow.prepend(link);
+          await linked;
+        }
+        const widget = glue[kind.mount](this, root, DEFAULT_API);
+        this._mounting = false;
+        if (!this.isConnected || this._widget) {
+          widget.unmount();
+          widget.free();
+          return;
+        }
+        box.replaceChildren(root);
+        this._widget = widget;
+        // Attributes changed while the element's code was loading.
+        for (const name of this._changed) widget.set_attribute(name, this.getAttribute(name));
       })
       .catch((error) => {
         this._mounting = false;
-        console.error("guanai: the widgets could not be loaded", error);
-        const message = document.createElement("p");
-        message.setAttribute("role", "alert");
-        message.textContent = LOAD_FAILED;
-        shadow.replaceChildren(message);
-        emit(this, "guanai:error", { code: "load_failed" });
+        const unsupported = error instanceof Unsupported;
+        console.error("guanai: the widget could not be loaded", error);
+        const message = paragraph("alert", unsupported ? UNSUPPORTED : LOAD_FAILED);
+        box.replaceChildren(document.createElement("slot"), message);
+        // With nothing of the host's own to fall back on, point to the plain catalogue.
+        if (kind.catalogue && !this.childElementCount && !this.textContent.trim()) {
+          const link = document.createElement("a");
+          const api = this.getAttribute("api")?.trim() || DEFAULT_API;
+          link.href = `${api.replace(/\/$/, "")}/catalog${english ? "?lang=en" : ""}`;
+          link.textContent = CATALOGUE_LINK[english ? 1 : 0];
+          message.after(link);
+        }
+        emit(this, "guanai:error", { code: unsupported ? "unsupported" : "load_failed" });
       });
   }
 
@@ -98,14 +287,16 @@ class GuanaiElement extends HTMLElement {
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
-    if (oldValue !== newValue) this._widget?.set_attribute(name, newValue);
+    if (oldValue === newValue) return;
+    if (this._widget) this._widget.set_attribute(name, newValue);
+    else this._changed?.add(name);
   }
 }
 
-for (const [name, mountFunction] of Object.entries(ELEMENTS)) {
+for (const [name, { mount }] of Object.entries(ELEMENTS)) {
   if (!customElements.get(name)) {
     customElements.define(name, class extends GuanaiElement {
-      static mountFunction = mountFunction;
+      static mountFunction = mount;
     });
   }
 }

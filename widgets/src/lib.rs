@@ -15,17 +15,12 @@ pub mod partner_apply;
 pub mod partner_map;
 pub mod signup_form;
 
-use wasm_bindgen::prelude::wasm_bindgen;
-
-/// The CSS of every widget, adopted by each shadow root through one shared constructed
-/// stylesheet (so a host CSP without `'unsafe-inline'` styles still works).
-#[wasm_bindgen]
-pub fn stylesheet() -> String {
-    [
-        include_str!("base.css"),
-        include_str!("benefit_finder/finder.css"),
-        include_str!("form.css"),
-        include_str!("partner_map/map.css"),
-    ]
-    .concat()
-}
+/// The CSS of every widget, as the build writes it to `guanai.css` (every `.css` file under
+/// `src/`, `base.css` first), which the loader adopts into each shadow root through one shared
+/// constructed stylesheet. Here for the browser tests, which style their shadow roots alike.
+pub const STYLESHEET: &str = concat!(
+    include_str!("base.css"),
+    include_str!("benefit_finder/finder.css"),
+    include_str!("form.css"),
+    include_str!("partner_map/map.css"),
+);

@@ -41,7 +41,7 @@ impl Mounted {
             .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
             .unwrap();
         let sheet = web_sys::CssStyleSheet::new().unwrap();
-        sheet.replace_sync(&guanai_widgets::stylesheet()).unwrap();
+        sheet.replace_sync(guanai_widgets::STYLESHEET).unwrap();
         let sheets = js_sys::Array::of1(&sheet);
         js_sys::Reflect::set(&shadow, &"adoptedStyleSheets".into(), &sheets).unwrap();
         let root: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();

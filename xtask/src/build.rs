@@ -58,56 +58,131 @@ pub fn all(tools: &Tools) -> Result<Outputs> {
     })
 }
 
-/// Release-builds the widgets crate, runs wasm-bindgen (`--target web`) and wasm-opt, and
-/// writes `pkg/guanai.js` plus content-hashed glue and wasm, so that the loader can be cached
-/// briefly and the heavy files forever.
+/// The per-page bundles (`widgets/bundles/<name>/`, crate `guanai-bundle-<name>`) and the
+/// elements each mounts. A page downloads one: the map's carries the finder as well, since
+/// the map page shows both.
+pub const BUNDLES: &[(&str, &[&str])] = &[
+    ("finder", &["guanai-benefit-finder"]),
+    ("signup", &["guanai-signup-form"]),
+    ("apply", &["guanai-partner-apply"]),
+    ("map", &["guanai-partner-map", "guanai-benefit-finder"]),
+];
+
+/// The widgets' one stylesheet in a bundle directory.
+const STYLESHEET: &str = "guanai.css";
+
+/// Release-builds the per-page bundles in one cargo run (the widgets crate is compiled once,
+/// each bundle is its own LTO link, so it keeps only the code of its elements), binds and
+/// optimises each, and writes them with the stylesheet into `pkg/guanai-<hash>/`, named by the
+/// hash of its content so it can be cached forever. `pkg/guanai.js` (cached briefly) names that
+/// directory and which bundle mounts which elements.
 fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     let root = root();
-    let compiled = release_wasm("guanai-widgets")?;
+    let mut cargo_args = Vec::new();
+    for (name, _) in BUNDLES {
+        cargo_args.extend(["--package".to_string(), format!("guanai-bundle-{name}")]);
+    }
+    let compiled = release_wasm_all(&cargo_args)?;
     let loader = root.join("widgets/loader/guanai.js");
+    let styles = stylesheets()?;
     let pkg = root.join("pkg");
-    let stamp_path = root.join("target/widgets/inputs.stamp");
-    let stamp = format!(
-        "{:016x}",
-        fnv(&[
-            read(&compiled)?,
-            read(&loader)?,
-            tools.wasm_bindgen.to_string_lossy().as_bytes().to_vec()
-        ]
-        .concat())
-    );
+    let stamp_path = root.join("target/widgets-build/inputs.stamp");
+    let mut inputs = vec![read(&loader)?];
+    for (name, _) in BUNDLES {
+        inputs.push(read(&compiled.join(format!("guanai_bundle_{name}.wasm")))?);
+    }
+    for path in &styles {
+        inputs.push(read(path)?);
+    }
+    inputs.push(tools.wasm_bindgen.to_string_lossy().as_bytes().to_vec());
+    let stamp = format!("{:016x}", fnv(&inputs.concat()));
     let existing = bundle_files(&pkg);
     if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
         && !existing.is_empty()
     {
-        eprintln!("widgets: bundle is up to date");
+        eprintln!("widgets: bundles are up to date");
         return Ok(existing);
     }
 
-    let (glue, wasm) = bind_and_optimise(
-        tools,
-        &compiled,
-        &root.join("target/widgets"),
-        "guanai_widgets",
-    )?;
-    let hash = format!("{:016x}", fnv(&[wasm.as_slice(), glue.as_slice()].concat()));
-    let hash = &hash[..10];
-    let glue_name = format!("guanai-widgets-{hash}.js");
-    let wasm_name = format!("guanai-widgets-{hash}.wasm");
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut manifest = Vec::new();
+    for (name, elements) in BUNDLES {
+        let (glue, wasm) = bind_and_optimise(
+            tools,
+            &compiled.join(format!("guanai_bundle_{name}.wasm")),
+            &root.join("target/widgets").join(name),
+            name,
+        )?;
+        files.push((format!("{name}.js"), glue));
+        files.push((format!("{name}.wasm"), wasm));
+        manifest.push(serde_json::json!({
+            "elements": elements,
+            "glue": format!("{name}.js"),
+            "wasm": format!("{name}.wasm"),
+        }));
+    }
+    let css: Vec<u8> = styles
+        .iter()
+        .map(|path| read(path))
+        .collect::<Result<Vec<_>>>()?
+        .concat();
+    files.push((STYLESHEET.to_string(), css));
+    files.sort();
+
+    let hash = format!(
+        "{:016x}",
+        fnv(&files
+            .iter()
+            .flat_map(|(name, bytes)| [name.as_bytes(), bytes.as_slice()])
+            .collect::<Vec<_>>()
+            .concat())
+    );
+    let directory = format!("guanai-{}", &hash[..10]);
     let loader_text = fs::read_to_string(&loader)
         .map_err(|error| format!("{}: {error}", loader.display()))?
-        .replace("__GUANAI_GLUE__", &format!("./{glue_name}"))
-        .replace("__GUANAI_WASM__", &format!("./{wasm_name}"));
+        .replace("__GUANAI_BUNDLE__", &format!("./{directory}/"))
+        .replace("__GUANAI_CSS__", STYLESHEET)
+        .replace(
+            "\"__GUANAI_BUNDLES__\"",
+            &serde_json::Value::Array(manifest).to_string(),
+        );
 
-    fs::create_dir_all(&pkg).map_err(|error| error.to_string())?;
-    for old in existing {
-        let _ = fs::remove_file(old);
+    for old in built_in_pkg(&pkg) {
+        if old.is_dir() {
+            let _ = fs::remove_dir_all(old);
+        } else {
+            let _ = fs::remove_file(old);
+        }
     }
-    write(&pkg.join(&glue_name), &glue)?;
-    write(&pkg.join(&wasm_name), &wasm)?;
+    for (name, bytes) in &files {
+        write(&pkg.join(&directory).join(name), bytes)?;
+    }
     write(&pkg.join("guanai.js"), loader_text.as_bytes())?;
     write(&stamp_path, stamp.as_bytes())?;
     Ok(bundle_files(&pkg))
+}
+
+/// The widgets' stylesheets in the order they apply: the shared base first, then each widget's
+/// (every `.css` file under `widgets/src/`, so a new widget's stylesheet cannot be forgotten).
+fn stylesheets() -> Result<Vec<PathBuf>> {
+    let src = root().join("widgets/src");
+    let mut found = Vec::new();
+    let mut pending = vec![src.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir)
+            .map_err(|error| error.to_string())?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "css") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort_by_key(|path| (path != &src.join("base.css"), path.clone()));
+    Ok(found)
 }
 
 /// Release-builds the admin view (its own wasm, so the public bundle never carries it) into
@@ -167,23 +242,21 @@ fn admin(tools: &Tools) -> Result<Vec<PathBuf>> {
     Ok(admin_files(&out))
 }
 
-/// Release-builds `package` for wasm32 and returns the compiled module's path.
-fn release_wasm(package: &str) -> Result<PathBuf> {
+/// Release-builds the packages named in `package_args` (`--package x …`) for wasm32 in one cargo
+/// run; returns the directory holding the compiled modules.
+fn release_wasm_all(package_args: &[String]) -> Result<PathBuf> {
     let root = root();
     run(Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--package",
-            package,
-        ])
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+        .args(package_args)
         .current_dir(&root))?;
-    Ok(root.join(format!(
-        "target/wasm32-unknown-unknown/release/{}.wasm",
-        package.replace('-', "_")
-    )))
+    Ok(root.join("target/wasm32-unknown-unknown/release"))
+}
+
+/// Release-builds `package` for wasm32 and returns the compiled module's path.
+fn release_wasm(package: &str) -> Result<PathBuf> {
+    let dir = release_wasm_all(&["--package".to_string(), package.to_string()])?;
+    Ok(dir.join(format!("{}.wasm", package.replace('-', "_"))))
 }
 
 /// Runs wasm-bindgen (`--target web`) on `compiled` into a fresh `staging` directory as
@@ -196,27 +269,28 @@ fn bind_and_optimise(
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let _ = fs::remove_dir_all(staging);
     fs::create_dir_all(staging).map_err(|error| error.to_string())?;
+    bind(tools, compiled, staging, out_name)?;
+    let optimised = optimise(tools, &staging.join(format!("{out_name}_bg.wasm")))?;
+    Ok((read(&staging.join(format!("{out_name}.js")))?, optimised))
+}
+
+/// wasm-bindgen `--target web` of `compiled` into `out_dir` as `out_name`.
+fn bind(tools: &Tools, compiled: &Path, out_dir: &Path, out_name: &str) -> Result {
     run(Command::new(&tools.wasm_bindgen)
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            out_name,
-            "--out-dir",
-        ])
-        .arg(staging)
-        .arg(compiled))?;
-    let optimised = staging.join(format!("{out_name}_opt.wasm"));
+        .args(["--target", "web", "--no-typescript", "--out-name", out_name])
+        .arg("--out-dir")
+        .arg(out_dir)
+        .arg(compiled))
+}
+
+/// wasm-opt of `wasm` (smallest output), in place; returns the optimised bytes.
+fn optimise(tools: &Tools, wasm: &Path) -> Result<Vec<u8>> {
     run(Command::new(&tools.wasm_opt)
         .args(WASM_OPT_ARGS)
-        .arg(staging.join(format!("{out_name}_bg.wasm")))
+        .arg(wasm)
         .arg("-o")
-        .arg(&optimised))?;
-    Ok((
-        read(&staging.join(format!("{out_name}.js")))?,
-        read(&optimised)?,
-    ))
+        .arg(wasm))?;
+    read(wasm)
 }
 
 /// The built admin files in `target/admin/`.
@@ -233,24 +307,40 @@ fn admin_files(out: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The built files in `pkg/` (everything but what git tracks there).
-fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(pkg)
-        .map(|entries| {
-            entries
-                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-                .filter(|path| {
-                    let name = path
-                        .file_name()
-                        .and_then(|n| n.to_str())
-                        .unwrap_or_default();
-                    name == "guanai.js" || name.starts_with("guanai-widgets-")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+/// The built files in `pkg/` (everything but what git tracks there): the loader, and the
+/// files of the bundle directory `guanai-<hash>/`.
+pub fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in built_in_pkg(pkg) {
+        if path.is_dir() {
+            files.extend(
+                fs::read_dir(&path)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|path| path.is_file()),
+            );
+        } else {
+            files.push(path);
+        }
+    }
     files.sort();
     files
+}
+
+/// What a build put in `pkg/`: `guanai.js` and `guanai-<hash>/` directories.
+fn built_in_pkg(pkg: &Path) -> Vec<PathBuf> {
+    fs::read_dir(pkg)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let name = file_name(path);
+            name == "guanai.js" || (name.starts_with("guanai-") && path.is_dir())
+        })
+        .collect()
 }
 
 /// Builds the worker with worker-build, pointed at local tools so it downloads nothing.
@@ -312,10 +402,14 @@ fn assemble_assets(bundle: &[PathBuf], admin: &[PathBuf]) -> Result {
         fs::copy(file, assets.join("admin").join(name))
             .map_err(|error| format!("{}: {error}", file.display()))?;
     }
+    let pkg = root.join("pkg");
     for file in bundle {
-        let name = file.file_name().ok_or("bundle file without a name")?;
-        fs::copy(file, assets.join(name))
-            .map_err(|error| format!("{}: {error}", file.display()))?;
+        let relative = file.strip_prefix(&pkg).map_err(|error| error.to_string())?;
+        let target = assets.join(relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+        }
+        fs::copy(file, &target).map_err(|error| format!("{}: {error}", file.display()))?;
     }
     for entry in fs::read_dir(root.join("examples"))
         .map_err(|error| error.to_string())?
@@ -342,7 +436,8 @@ pub fn print_sizes(outputs: &Outputs) {
     for path in &outputs.bundle {
         let (raw, gzip, brotli) = sizes(path);
         totals = (totals.0 + raw, totals.1 + gzip, totals.2 + brotli);
-        print_row(&format!("pkg/{}", file_name(path)), (raw, gzip, brotli));
+        let shown = path.strip_prefix(root().join("pkg")).unwrap_or(path);
+        print_row(&format!("pkg/{}", shown.display()), (raw, gzip, brotli));
     }
     print_row("= widget bundle (all of pkg/)", totals);
     let mut admin_totals = (0, 0, 0);

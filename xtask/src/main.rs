@@ -29,6 +29,7 @@ const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin | fu
 
   dev     build everything, seed local KV with the demo programme, serve on http://127.0.0.1:8787
   test    run every test tier: native, wasm-bindgen-test in headless Chromium, end-to-end
+          (`test e2e`, `test lint native`: only those tiers, of lint, native, wasm, e2e)
   build   build the widget bundle (pkg/) and the worker; print artefact sizes
   bench   print performance figures (`bench login`: only what a staff login costs)
   admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dev") => serve::dev(),
-        Some("test") => test::all(),
+        Some("test") => test::all(&args[1..]),
         Some("build") => build::command(),
         Some("bench") => bench::command(args.get(1).map(String::as_str)),
         Some("admin") => admin::command(&args[1..]),

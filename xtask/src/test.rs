@@ -16,7 +16,18 @@ use crate::{Result, build, root, serve};
 /// Debian's ChromeDriver (package chromium-driver), matching Debian's Chromium.
 pub const CHROMIUM_DRIVER: &str = "/usr/bin/chromedriver";
 
-pub fn all() -> Result {
+/// The tiers `cargo xtask test` runs when not told which.
+pub const TIERS: &[&str] = &["lint", "native", "wasm", "e2e"];
+
+/// Runs `only` of [`TIERS`] (all of them when empty), in that order.
+pub fn all(only: &[String]) -> Result {
+    if let Some(unknown) = only.iter().find(|tier| !TIERS.contains(&tier.as_str())) {
+        return Err(format!(
+            "no tier {unknown:?}; the tiers are {}",
+            TIERS.join(", ")
+        ));
+    }
+    let wanted = |tier: &str| only.is_empty() || only.iter().any(|name| name == tier);
     let started = Instant::now();
     let tools = ensure_build_tools()?;
     ensure_chromium()?;
@@ -28,6 +39,16 @@ pub fn all() -> Result {
     };
     let mut timings = Vec::new();
     let mut tier = |name: &str, body: &mut dyn FnMut() -> Result| -> Result {
+        let short = name.split(':').next().unwrap_or_default();
+        let short = match short {
+            "tier 1" => "native",
+            "tier 2" => "wasm",
+            "tier 3" => "e2e",
+            other => other,
+        };
+        if !wanted(short) {
+            return Ok(());
+        }
         eprintln!("\n== {name}");
         let tier_started = Instant::now();
         body()?;

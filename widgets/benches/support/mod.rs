@@ -16,7 +16,7 @@ pub fn shadow_root(width_px: u32) -> Option<HtmlElement> {
         .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
         .ok()?;
     let sheet = web_sys::CssStyleSheet::new().ok()?;
-    sheet.replace_sync(&guanai_widgets::stylesheet()).ok()?;
+    sheet.replace_sync(guanai_widgets::STYLESHEET).ok()?;
     js_sys::Reflect::set(
         &shadow,
         &"adoptedStyleSheets".into(),

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use guanai_core::i18n::Ui;
 use guanai_core::{Lang, ServiceArea, regions};
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::api::LoadedCatalogue;
@@ -68,8 +67,7 @@ impl Presets {
 
 /// Mounts a finder for the custom element `host` into `root` (a `<div>` in its shadow root).
 /// `default_api` is where `guanai.js` came from, used when the element has no `api` attribute.
-#[wasm_bindgen]
-pub fn mount_benefit_finder(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+pub fn mount(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
         let (api, lang) = attributes.api_and_lang(default_api);
         let presets = Presets::from_attributes(&attributes);

@@ -7,7 +7,6 @@ use guanai_core::consent::{self, ApplicationConsents, NOTICE_VERSION};
 use guanai_core::i18n::{FormUi, fill};
 use guanai_core::{Lang, ServiceArea, regions};
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::element::{self, Host, Widget};
@@ -22,8 +21,7 @@ pub const ATTRIBUTES: &[&str] = &["api", "lang"];
 pub const DRAFT_KEY: &str = "guanai:partner-apply-draft";
 
 /// Mounts a partner application form for the custom element `host` into `root`.
-#[wasm_bindgen]
-pub fn mount_partner_apply(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+pub fn mount(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
         let (api, lang) = attributes.api_and_lang(default_api);
         view! { <PartnerApplyView api lang host /> }

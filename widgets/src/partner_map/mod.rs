@@ -21,7 +21,6 @@ mod view;
 use guanai_core::geo::LatLon;
 use guanai_core::i18n::MapUi;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::benefit_finder::Presets;
@@ -115,8 +114,7 @@ pub fn parse_lat_lon(text: &str) -> Option<LatLon> {
 }
 
 /// Mounts a map for the custom element `host` into `root` (a `<div>` in its shadow root).
-#[wasm_bindgen]
-pub fn mount_partner_map(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+pub fn mount(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
         let (api, lang) = attributes.api_and_lang(default_api);
         let presets = Presets::from_attributes(&attributes);

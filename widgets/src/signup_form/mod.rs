@@ -10,7 +10,6 @@ use guanai_core::i18n::{FormUi, fill};
 use guanai_core::signup::{self, ContactTime, SignupForm};
 use guanai_core::{Association, Lang, QualificationLevel, ServiceArea, Text, regions};
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::api::fetch_catalogue;
@@ -26,8 +25,7 @@ pub const ATTRIBUTES: &[&str] = &["api", "lang", "association"];
 pub const DRAFT_KEY: &str = "guanai:signup-draft";
 
 /// Mounts a sign-up form for the custom element `host` into `root`.
-#[wasm_bindgen]
-pub fn mount_signup_form(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
+pub fn mount(host: HtmlElement, root: HtmlElement, default_api: String) -> Widget {
     element::mount(host, root, ATTRIBUTES, move |attributes, host| {
         let (api, lang) = attributes.api_and_lang(default_api);
         let association_attribute = attributes.get("association");
