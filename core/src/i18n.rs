@@ -26,7 +26,19 @@ macro_rules! strings {
                 }
             }
         }
+
+        impl Key for $ty {
+            fn text(self, lang: Lang) -> &'static str {
+                self.get(lang)
+            }
+        }
     };
+}
+
+/// A key of any of the string tables, for code that takes a label from whichever table.
+pub trait Key: Copy + Send + Sync + 'static {
+    /// The string in `lang`.
+    fn text(self, lang: Lang) -> &'static str;
 }
 
 strings!(

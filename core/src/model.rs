@@ -56,6 +56,30 @@ every_variant!(PartnerKind:
 );
 
 impl PartnerKind {
+    /// The code the catalogue's JSON writes, e.g. `social_work_org`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PartnerKind::Telecom => "telecom",
+            PartnerKind::Foundation => "foundation",
+            PartnerKind::Hotel => "hotel",
+            PartnerKind::Dental => "dental",
+            PartnerKind::Technology => "technology",
+            PartnerKind::Insurance => "insurance",
+            PartnerKind::Healthcare => "healthcare",
+            PartnerKind::Community => "community",
+            PartnerKind::SocialWorkOrg => "social_work_org",
+            PartnerKind::Other => "other",
+        }
+    }
+
+    /// The kind with this [`code`](PartnerKind::code), exactly as written.
+    pub fn from_code(code: &str) -> Option<PartnerKind> {
+        PartnerKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.code() == code)
+    }
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             PartnerKind::Telecom => ("通信运营商", "Telecom"),
@@ -288,6 +312,16 @@ mod tests {
         assert!(!narrow.applies_in("120000"));
         assert!(narrow.is_open_to(QualificationLevel::Intermediate));
         assert!(!narrow.is_open_to(QualificationLevel::Assistant));
+    }
+
+    #[test]
+    fn partner_kind_codes_are_what_serde_writes() {
+        for kind in PartnerKind::ALL {
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.code()));
+            assert_eq!(PartnerKind::from_code(kind.code()), Some(*kind));
+        }
+        assert_eq!(PartnerKind::from_code("Hotel"), None);
     }
 
     #[test]

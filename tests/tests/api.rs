@@ -174,7 +174,7 @@ fn the_bundle_is_served_with_cors_and_the_right_types() {
         .find(|part| part.starts_with("./guanai-") && part.ends_with('/'))
         .expect("the loader names the bundle directory");
     assert!(
-        text.contains(r#""wasm":"finder.wasm""#),
+        text.contains("\"finder.wasm\""),
         "the loader names each bundle"
     );
     let wasm_name = format!("{directory}finder.wasm");

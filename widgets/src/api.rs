@@ -62,13 +62,12 @@ pub fn endpoint(api: &str, path: &str) -> String {
 /// Fetches and prepares the published catalogue. The browser's HTTP cache revalidates it with
 /// the ETag, so a second widget on the page usually costs a 304 at most.
 pub async fn fetch_catalogue(api: String) -> Result<Arc<LoadedCatalogue>, LoadError> {
-    let response = gloo_net::http::Request::get(&endpoint(&api, "/v1/catalog"))
-        .send()
+    let answer = crate::http::get(&endpoint(&api, "/v1/catalog"))
         .await
         .map_err(|_| LoadError::Network)?;
-    if !response.ok() {
-        return Err(LoadError::Status(response.status()));
+    if !answer.ok() {
+        return Err(LoadError::Status(answer.status));
     }
-    let catalogue: Catalogue = response.json().await.map_err(|_| LoadError::Malformed)?;
+    let catalogue = crate::catalogue_json::parse(&answer.text).map_err(|_| LoadError::Malformed)?;
     Ok(LoadedCatalogue::new(catalogue))
 }

@@ -7,6 +7,7 @@
 use std::any::Any;
 
 use guanai_core::Lang;
+use guanai_core::i18n::Key;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
@@ -144,6 +145,17 @@ pub fn mount<V: IntoView + 'static>(
         attributes,
         mounted: Some(Box::new(handle)),
     }
+}
+
+/// The text of `key` in the element's language, following `lang`: for labels in views and
+/// attributes. Every label of one string table is then the same closure type, so the
+/// framework's code for a reactive text or attribute exists once per table instead of once per
+/// label — the widgets' wasm is mostly such generic code.
+pub fn tr<K: Key>(
+    lang: Signal<Lang>,
+    key: K,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || key.text(lang.get())
 }
 
 /// `"true"` / `"false"` for ARIA state attributes.

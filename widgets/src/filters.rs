@@ -6,6 +6,7 @@ use guanai_core::{Lang, ServiceArea, regions};
 use leptos::prelude::*;
 
 use crate::element::bool_attr;
+use crate::element::tr;
 
 /// The 6+1 service areas as toggle chips; none pressed means all areas.
 #[component]
@@ -28,7 +29,7 @@ pub fn AreaChips(
     };
     view! {
         <div>
-            <span class="label" id=label_id.clone()>{move || Ui::AreasLabel.get(lang.get())}</span>
+            <span class="label" id=label_id.clone()>{tr(lang, Ui::AreasLabel)}</span>
             <div class="chips" role="group" aria-labelledby=label_id>
                 <button
                     type="button"
@@ -36,7 +37,7 @@ pub fn AreaChips(
                     aria-pressed=move || bool_attr(areas.with(Vec::is_empty))
                     on:click=move |_| areas.set(Vec::new())
                 >
-                    {move || Ui::AllAreas.get(lang.get())}
+                    {tr(lang, Ui::AllAreas)}
                 </button>
                 {ServiceArea::ALL
                     .iter()
@@ -99,7 +100,7 @@ pub fn RegionSelect(
     };
     view! {
         <div>
-            <label for=select_id.clone()>{move || Ui::RegionLabel.get(lang.get())}</label>
+            <label for=select_id.clone()>{tr(lang, Ui::RegionLabel)}</label>
             <select
                 id=select_id
                 on:change=move |event| {
@@ -108,7 +109,7 @@ pub fn RegionSelect(
                 }
             >
                 <option value="" prop:selected=move || region.with(Option::is_none)>
-                    {move || Ui::AllRegions.get(lang.get())}
+                    {tr(lang, Ui::AllRegions)}
                 </option>
                 {options}
             </select>

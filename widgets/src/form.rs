@@ -16,7 +16,8 @@ use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::prelude::*;
 
 use crate::api::endpoint;
-use crate::element::Host;
+use crate::element::{Host, tr};
+use crate::http;
 
 /// Which fields have been left (blurred) and whether every error should show (after a submit
 /// attempt); server-side errors from the last answer, until the field is edited.
@@ -217,14 +218,13 @@ async fn attempt(submission: &Submission, phase: RwSignal<Phase>) -> Result<Answ
     } = submission;
     let elapsed_ms = (js_sys::Date::now() - shown_at).max(0.0) as u64;
     phase.set(Phase::Verifying);
-    let response = gloo_net::http::Request::get(&endpoint(api, "/v1/challenge"))
-        .send()
+    let answer = http::get(&endpoint(api, "/v1/challenge"))
         .await
         .map_err(|_| ())?;
-    if !response.ok() {
+    if !answer.ok() {
         return Err(());
     }
-    let issued: serde_json::Value = response.json().await.map_err(|_| ())?;
+    let issued: serde_json::Value = serde_json::from_str(&answer.text).map_err(|_| ())?;
     let token = issued["token"].as_str().ok_or(())?.to_string();
     let nonce = solve_without_freezing(&token).await.ok_or(())?;
     phase.set(Phase::Sending);
@@ -234,16 +234,13 @@ async fn attempt(submission: &Submission, phase: RwSignal<Phase>) -> Result<Answ
         "website": honeypot,
         "elapsed_ms": elapsed_ms,
     });
-    let response = gloo_net::http::Request::post(&endpoint(api, path))
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", idempotency_key.as_str())
-        .body(body.to_string())
-        .map_err(|_| ())?
-        .send()
-        .await
-        .map_err(|_| ())?;
-    let status = response.status();
-    let text = response.text().await.map_err(|_| ())?;
+    let http::Answer { status, text } = http::post_json(
+        &endpoint(api, path),
+        &body.to_string(),
+        &[("Idempotency-Key", idempotency_key.as_str())],
+    )
+    .await
+    .map_err(|_| ())?;
     if status >= 500 {
         return Err(());
     }
@@ -415,7 +412,7 @@ pub fn Status(
                 <button type="button" class="button secondary" on:click={
                     let wake = wake.clone();
                     move |_| wake.now()
-                }>{move || FormUi::RetryNow.get(lang.get())}</button>
+                }>{tr(lang, FormUi::RetryNow)}</button>
             </Show>
         </div>
     }

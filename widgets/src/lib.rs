@@ -7,9 +7,11 @@
 
 pub mod api;
 pub mod benefit_finder;
+pub mod catalogue_json;
 pub mod element;
 pub mod filters;
 pub mod form;
+pub mod http;
 pub mod loading;
 pub mod partner_apply;
 pub mod partner_map;

@@ -113,7 +113,7 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
             &root.join("target/widgets").join(name),
             name,
         )?;
-        files.push((format!("{name}.js"), glue));
+        files.push((format!("{name}.js"), minify(tools, &glue, "js")?));
         files.push((format!("{name}.wasm"), wasm));
         manifest.push(serde_json::json!({
             "elements": elements,
@@ -126,7 +126,7 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
         .map(|path| read(path))
         .collect::<Result<Vec<_>>>()?
         .concat();
-    files.push((STYLESHEET.to_string(), css));
+    files.push((STYLESHEET.to_string(), minify(tools, &css, "css")?));
     files.sort();
 
     let hash = format!(
@@ -157,9 +157,46 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     for (name, bytes) in &files {
         write(&pkg.join(&directory).join(name), bytes)?;
     }
-    write(&pkg.join("guanai.js"), loader_text.as_bytes())?;
+    write(
+        &pkg.join("guanai.js"),
+        &minify(tools, loader_text.as_bytes(), "js")?,
+    )?;
     write(&stamp_path, stamp.as_bytes())?;
     Ok(bundle_files(&pkg))
+}
+
+/// `source` (JavaScript or CSS, as `loader` says) minified by esbuild (wrangler's own copy):
+/// comments and long local names cost phones bytes. Syntax newer than the oldest engine that
+/// runs our wasm (Chrome 96, Safari 15) is lowered.
+fn minify(tools: &Tools, source: &[u8], loader: &str) -> Result<Vec<u8>> {
+    use std::process::Stdio;
+    let mut child = Command::new(&tools.esbuild)
+        .args([
+            "--minify",
+            &format!("--loader={loader}"),
+            "--target=chrome96,safari15",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("esbuild: {error}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("esbuild has no stdin")?
+        .write_all(source)
+        .map_err(|error| format!("esbuild: {error}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|error| format!("esbuild: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "esbuild --loader={loader}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(output.stdout)
 }
 
 /// The widgets' stylesheets in the order they apply: the shared base first, then each widget's

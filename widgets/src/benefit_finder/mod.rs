@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::api::LoadedCatalogue;
+use crate::element::tr;
 use crate::element::{self, Attributes, Host, Widget};
 use crate::loading::WithCatalogue;
 pub use view::{FinderView, PAGE};
@@ -89,7 +90,7 @@ pub fn BenefitFinder(
     host: Host,
 ) -> impl IntoView {
     view! {
-        <section class="guanai finder" lang=move || lang.get().tag() aria-label=move || Ui::FinderName.get(lang.get())>
+        <section class="guanai finder" lang=move || lang.get().tag() aria-label=tr(lang, Ui::FinderName)>
             <WithCatalogue api lang host=host.clone() ready=move |loaded| {
                 view! { <FinderView loaded lang presets host=host.clone() /> }.into_any()
             } />

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::card::BenefitCard;
 use super::{Loaded, Presets};
-use crate::element::{Host, now};
+use crate::element::{Host, now, tr};
 use crate::filters::{AreaChips, RegionSelect};
 
 /// How many result cards are rendered at first, and added by each "show more".
@@ -83,19 +83,19 @@ pub fn FinderView(
     let remaining = move || results.with(Vec::len).saturating_sub(shown.get());
 
     view! {
-        <h2>{move || Ui::FinderName.get(lang.get())}</h2>
+        <h2>{tr(lang, Ui::FinderName)}</h2>
         {move || partner_name().map(|name| view! { <p class="partner-scope">{name}</p> })}
         <Show when=move || sample>
-            <p class="notice">{move || Ui::SampleData.get(lang.get())}</p>
+            <p class="notice">{tr(lang, Ui::SampleData)}</p>
         </Show>
         <div class="search" part="search" role="search">
-            <label for="finder-query">{move || Ui::SearchLabel.get(lang.get())}</label>
+            <label for="finder-query">{tr(lang, Ui::SearchLabel)}</label>
             <input
                 id="finder-query"
                 type="search"
                 enterkeyhint="search"
                 autocomplete="off"
-                placeholder=move || Ui::SearchPlaceholder.get(lang.get())
+                placeholder=tr(lang, Ui::SearchPlaceholder)
                 prop:value=move || query.get()
                 on:input=move |event| {
                     // Pinyin being composed is not a search term yet: wait for compositionend.
@@ -122,10 +122,10 @@ pub fn FinderView(
                         prop:checked=move || valid_now.get()
                         on:change=move |event| valid_now.set(event_target_checked(&event))
                     />
-                    {move || Ui::ValidNow.get(lang.get())}
+                    {tr(lang, Ui::ValidNow)}
                 </label>
                 <button type="button" class="link-button" on:click=clear>
-                    {move || Ui::ClearFilters.get(lang.get())}
+                    {tr(lang, Ui::ClearFilters)}
                 </button>
             </div>
         </div>
@@ -140,7 +140,7 @@ pub fn FinderView(
             }}
         </p>
         <Show when=move || results.with(Vec::is_empty)>
-            <p class="state">{move || Ui::Empty.get(lang.get())}</p>
+            <p class="state">{tr(lang, Ui::Empty)}</p>
         </Show>
         <ul class="results" part="results">
             <For each=visible key=|index| *index let:index>
@@ -167,10 +167,10 @@ fn LevelSelect(
 ) -> impl IntoView {
     view! {
         <div>
-            <label for="finder-level">{move || Ui::LevelLabel.get(lang.get())}</label>
+            <label for="finder-level">{tr(lang, Ui::LevelLabel)}</label>
             <select id="finder-level" on:change=move |event| level.set(event_target_value(&event).parse().ok())>
                 <option value="" prop:selected=move || level.with(Option::is_none)>
-                    {move || Ui::AnyLevel.get(lang.get())}
+                    {tr(lang, Ui::AnyLevel)}
                 </option>
                 {QualificationLevel::ALL
                     .iter()

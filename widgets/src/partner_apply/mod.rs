@@ -9,7 +9,7 @@ use guanai_core::{Lang, ServiceArea, regions};
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::element::{self, Host, Widget};
+use crate::element::{self, Host, Widget, tr};
 use crate::form::{
     Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target, Wake, bool_attr,
 };
@@ -147,56 +147,56 @@ pub fn PartnerApplyView(
 
     view! {
         <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="apply-title">
-            <h2 id="apply-title">{move || FormUi::ApplyTitle.get(lang.get())}</h2>
+            <h2 id="apply-title">{tr(lang, FormUi::ApplyTitle)}</h2>
             {move || match acknowledged.get() {
                 Some((reference, _)) => view! {
                     <div class="success" role="status" tabindex="-1" node_ref=crate::form::focus_when_shown()>
-                        <p>{move || FormUi::ApplySuccess.get(lang.get())}</p>
+                        <p>{tr(lang, FormUi::ApplySuccess)}</p>
                         <p class="reference">{reference}</p>
-                        <p>{move || FormUi::ApplySuccessNext.get(lang.get())}</p>
+                        <p>{tr(lang, FormUi::ApplySuccessNext)}</p>
                     </div>
                 }.into_any(),
                 None => view! {
-                    <p class="intro">{move || FormUi::ApplyIntro.get(lang.get())}</p>
+                    <p class="intro">{tr(lang, FormUi::ApplyIntro)}</p>
                     <Show when=move || draft_restored>
-                        <p class="notice">{move || FormUi::DraftRestored.get(lang.get())}</p>
+                        <p class="notice">{tr(lang, FormUi::DraftRestored)}</p>
                     </Show>
                     <form part="form" novalidate node_ref=form_ref on:submit=on_submit.clone()>
                         <ErrorSummary errors display lang />
                         <div class="field">
-                            <label for="apply-company">{move || FormUi::Company.get(lang.get())}" *"</label>
+                            <label for="apply-company">{tr(lang, FormUi::Company)}" *"</label>
                             {text_input("company", "text", "organization", |f| f.company.clone(), |f, v| f.company = v)}
                         </div>
                         <div class="field">
-                            <label for="apply-credit_code">{move || FormUi::CreditCode.get(lang.get())}" *"</label>
-                            <p class="hint">{move || FormUi::CreditCodeHint.get(lang.get())}</p>
+                            <label for="apply-credit_code">{tr(lang, FormUi::CreditCode)}" *"</label>
+                            <p class="hint">{tr(lang, FormUi::CreditCodeHint)}</p>
                             {text_input("credit_code", "text", "off", |f| f.credit_code.clone(), |f, v| f.credit_code = v)}
                         </div>
                         <div class="field">
-                            <label for="apply-contact_person">{move || FormUi::ContactPerson.get(lang.get())}" *"</label>
+                            <label for="apply-contact_person">{tr(lang, FormUi::ContactPerson)}" *"</label>
                             {text_input("contact_person", "text", "name", |f| f.contact_person.clone(), |f, v| f.contact_person = v)}
                         </div>
-                        <p class="hint">{move || FormUi::ContactEither.get(lang.get())}</p>
+                        <p class="hint">{tr(lang, FormUi::ContactEither)}</p>
                         <div class="field">
-                            <label for="apply-mobile">{move || FormUi::Mobile.get(lang.get())}</label>
+                            <label for="apply-mobile">{tr(lang, FormUi::Mobile)}</label>
                             {text_input("mobile", "tel", "tel-national", |f| f.mobile.clone(), |f, v| f.mobile = v)}
                         </div>
                         <div class="field">
-                            <label for="apply-email">{move || FormUi::Email.get(lang.get())}</label>
+                            <label for="apply-email">{tr(lang, FormUi::Email)}</label>
                             {text_input("email", "email", "email", |f| f.email.clone(), |f, v| f.email = v)}
                         </div>
                         <fieldset class="field">
-                            <legend>{move || FormUi::Offers.get(lang.get())}" *"</legend>
+                            <legend>{tr(lang, FormUi::Offers)}" *"</legend>
                             <FieldError prefix="apply" field="offers" error=error_for("offers".into()) />
                             {move || (0..offer_count()).map(|index| view! { <OfferFields index form display lang error_for /> }).collect_view()}
                             <Show when=move || { offer_count() < MAX_OFFERS }>
                                 <button type="button" class="button secondary" on:click=move |_| form.update(|f| f.offers.push(OfferedBenefit::default()))>
-                                    {move || FormUi::AddOffer.get(lang.get())}
+                                    {tr(lang, FormUi::AddOffer)}
                                 </button>
                             </Show>
                         </fieldset>
                         <div class="field">
-                            <label for="apply-message">{move || FormUi::Message.get(lang.get())}</label>
+                            <label for="apply-message">{tr(lang, FormUi::Message)}</label>
                             <textarea id="apply-message" name="message"
                                 aria-describedby="apply-message-error"
                                 prop:value=move || form.with(|f| f.message.clone())
@@ -205,7 +205,7 @@ pub fn PartnerApplyView(
                             <FieldError prefix="apply" field="message" error=error_for("message".into()) />
                         </div>
                         <div class="honeypot" aria-hidden="true">
-                            <label for="apply-website">{move || FormUi::Honeypot.get(lang.get())}</label>
+                            <label for="apply-website">{tr(lang, FormUi::Honeypot)}</label>
                             <input id="apply-website" name="website" type="text" tabindex="-1" autocomplete="off"
                                 prop:value=move || honeypot.get()
                                 on:input=move |event| honeypot.set(event_target_value(&event)) />
@@ -219,7 +219,7 @@ pub fn PartnerApplyView(
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
                             aria-disabled=move || bool_attr(session.busy())>
-                            {move || FormUi::SubmitApplication.get(lang.get())}
+                            {tr(lang, FormUi::SubmitApplication)}
                         </button>
                     </form>
                 }.into_any(),
@@ -255,7 +255,7 @@ fn OfferFields(
     );
     view! {
         <div class="offer">
-            <label for=id("area")>{move || FormUi::OfferArea.get(lang.get())}" *"</label>
+            <label for=id("area")>{tr(lang, FormUi::OfferArea)}" *"</label>
             <select id=id("area") aria-invalid=move || bool_attr(area_error.get().is_some())
                 aria-describedby=format!("apply-offers-{index}--area-error")
                 on:change=move |event| {
@@ -263,13 +263,13 @@ fn OfferFields(
                     form.update(|f| if let Some(offer) = f.offers.get_mut(index) { offer.area = code.parse().ok() });
                     display.touch(&area_touch);
                 }>
-                <option value="" prop:selected=move || offer().area.is_none()>{move || FormUi::ChooseRegion.get(lang.get())}</option>
+                <option value="" prop:selected=move || offer().area.is_none()>{tr(lang, FormUi::ChooseRegion)}</option>
                 {ServiceArea::ALL.iter().map(|&area| view! {
                     <option value=area.code() prop:selected=move || offer().area == Some(area)>{move || area.label().get(lang.get()).to_string()}</option>
                 }).collect_view()}
             </select>
             <p class="field-error" id=format!("apply-offers-{index}--area-error") aria-live="polite">{move || area_error.get()}</p>
-            <label for=id("description")>{move || FormUi::OfferDescription.get(lang.get())}" *"</label>
+            <label for=id("description")>{tr(lang, FormUi::OfferDescription)}" *"</label>
             <textarea id=id("description") aria-invalid=move || bool_attr(description_error.get().is_some())
                 aria-describedby=format!("apply-offers-{index}--description-error")
                 prop:value=move || offer().description
@@ -281,7 +281,7 @@ fn OfferFields(
                 on:blur=move |_| display.touch(&description_touch)></textarea>
             <p class="field-error" id=format!("apply-offers-{index}--description-error") aria-live="polite">{move || description_error.get()}</p>
             <fieldset class="checkboxes">
-                <legend>{move || FormUi::OfferRegions.get(lang.get())}</legend>
+                <legend>{tr(lang, FormUi::OfferRegions)}</legend>
                 {regions::provinces().map(|province| {
                     let code = province.code.to_string();
                     let checked_code = code.clone();
@@ -304,7 +304,7 @@ fn OfferFields(
             </fieldset>
             <Show when=move || { index > 0 }>
                 <button type="button" class="link-button" on:click=move |_| form.update(|f| { if index < f.offers.len() { f.offers.remove(index); } })>
-                    {move || FormUi::RemoveOffer.get(lang.get())}
+                    {tr(lang, FormUi::RemoveOffer)}
                 </button>
             </Show>
         </div>

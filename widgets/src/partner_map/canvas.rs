@@ -25,6 +25,7 @@ use super::tiles::{Datum, TileSource, TilesProblem};
 use super::view::{MapState, NearMe, display_point};
 use crate::benefit_finder::Loaded;
 use crate::element::bool_attr;
+use crate::element::tr;
 
 /// Pins closer than this many pixels form a cluster.
 pub const PIN_RADIUS_PX: f64 = DEFAULT_RADIUS_PX;
@@ -563,7 +564,7 @@ pub fn MapCanvas(
                     class="me"
                     r="8"
                     role="img"
-                    aria-label=move || MapUi::YouAreHere.get(lang.get())
+                    aria-label=tr(lang, MapUi::YouAreHere)
                     cx=move || format!("{:.2}", (point.x - anchor.x) * scale.get())
                     cy=move || format!("{:.2}", (point.y - anchor.y) * scale.get())
                 ></circle>
@@ -678,22 +679,22 @@ pub fn MapCanvas(
                     </g>
                 </svg>
                 <div class="controls">
-                    <button type="button" class="zoom-in" aria-label=move || MapUi::ZoomIn.get(lang.get()) on:click=move |_| zoom_by(1.0)>
+                    <button type="button" class="zoom-in" aria-label=tr(lang, MapUi::ZoomIn) on:click=move |_| zoom_by(1.0)>
                         "+"
                     </button>
-                    <button type="button" class="zoom-out" aria-label=move || MapUi::ZoomOut.get(lang.get()) on:click=move |_| zoom_by(-1.0)>
+                    <button type="button" class="zoom-out" aria-label=tr(lang, MapUi::ZoomOut) on:click=move |_| zoom_by(-1.0)>
                         "−"
                     </button>
                     <button type="button" class="reset" on:click=move |_| {
                         state.moved.set_value(false);
                         viewport.set(state.home_view());
                     }>
-                        {move || MapUi::ResetView.get(lang.get())}
+                        {tr(lang, MapUi::ResetView)}
                     </button>
                 </div>
             </div>
             {move || (tiles.get() == Err(TilesProblem::MissingKey)).then(|| view! {
-                <p class="notice">{move || MapUi::TilesNeedKey.get(lang.get())}</p>
+                <p class="notice">{tr(lang, MapUi::TilesNeedKey)}</p>
             })}
             {move || pick.get().then(|| view! {
                 <p class="picked-at" aria-live="polite">

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use super::view::NearMe;
 use crate::benefit_finder::Loaded;
+use crate::element::tr;
 
 /// The partner card.
 #[component]
@@ -136,11 +137,11 @@ pub fn PlaceCard(
             <div class="actions">
                 {move || finder.get().map(|_| view! {
                     <button type="button" class="button" on:click=show_in_finder.clone()>
-                        {move || MapUi::SeeInFinder.get(lang.get())}
+                        {tr(lang, MapUi::SeeInFinder)}
                     </button>
                 })}
                 <button type="button" class="button secondary" on:click=move |_| close()>
-                    {move || MapUi::CloseCard.get(lang.get())}
+                    {tr(lang, MapUi::CloseCard)}
                 </button>
             </div>
         </article>

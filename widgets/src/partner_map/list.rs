@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use super::view::{MapState, NearMe};
 use crate::benefit_finder::Loaded;
 use crate::element::bool_attr;
+use crate::element::tr;
 
 /// How many locations are listed at first, and added by each "show more".
 pub const LIST_PAGE: usize = 30;
@@ -65,7 +66,7 @@ pub fn PlaceList(
     let remaining = move || ordered.with(Vec::len).saturating_sub(shown.get());
 
     view! {
-        <ul class="places" part="list" aria-label=move || MapUi::ListName.get(lang.get())>
+        <ul class="places" part="list" aria-label=tr(lang, MapUi::ListName)>
             <For each=visible key=|item| *item let:item>
                 {
                     let (place, metres) = item;

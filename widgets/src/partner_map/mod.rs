@@ -24,6 +24,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::benefit_finder::Presets;
+use crate::element::tr;
 use crate::element::{self, Attributes, Widget};
 use crate::loading::WithCatalogue;
 pub use canvas::PIN_RADIUS_PX;
@@ -123,7 +124,7 @@ pub fn mount(host: HtmlElement, root: HtmlElement, default_api: String) -> Widge
             <section
                 class="guanai partner-map"
                 lang=move || lang.get().tag()
-                aria-label=move || MapUi::MapName.get(lang.get())
+                aria-label=tr(lang, MapUi::MapName)
             >
                 <WithCatalogue api lang host=host.clone() ready=move |loaded| {
                     view! { <MapView loaded lang presets options host=host.clone() /> }.into_any()

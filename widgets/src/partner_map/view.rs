@@ -19,7 +19,7 @@ use super::list::PlaceList;
 use super::locate::{LocateError, current_position};
 use super::tiles::Datum;
 use crate::benefit_finder::{Loaded, Presets};
-use crate::element::{Host, now};
+use crate::element::{Host, now, tr};
 use crate::filters::{AreaChips, RegionSelect};
 
 /// Where "near me" stands.
@@ -272,9 +272,9 @@ pub fn MapView(
     let card_loaded = loaded.clone();
 
     view! {
-        <h2>{move || MapUi::MapName.get(lang.get())}</h2>
+        <h2>{tr(lang, MapUi::MapName)}</h2>
         <Show when=move || sample>
-            <p class="notice">{move || Ui::SampleData.get(lang.get())}</p>
+            <p class="notice">{tr(lang, Ui::SampleData)}</p>
         </Show>
         <div class="filters" part="filters">
             <AreaChips areas lang id_prefix="map" />
@@ -288,7 +288,7 @@ pub fn MapView(
                     aria-busy=move || crate::element::bool_attr(state.near.get() == NearMe::Locating)
                     on:click=locate
                 >
-                    {move || MapUi::NearMe.get(lang.get())}
+                    {tr(lang, MapUi::NearMe)}
                 </button>
             </div>
         </div>
@@ -337,7 +337,7 @@ pub fn MapView(
                     })
                 }}
                 <Show when=move || places.with(Vec::is_empty)>
-                    <p class="state">{move || MapUi::NoPlaces.get(lang.get())}</p>
+                    <p class="state">{tr(lang, MapUi::NoPlaces)}</p>
                 </Show>
                 <PlaceList loaded state lang select />
             </div>

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use crate::api::fetch_catalogue;
-use crate::element::{self, Host, Widget};
+use crate::element::{self, Host, Widget, tr};
 use crate::form::{
     Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target, Wake, bool_attr,
 };
@@ -170,45 +170,45 @@ pub fn SignupFormView(
 
     view! {
         <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="signup-title">
-            <h2 id="signup-title">{move || FormUi::SignupTitle.get(lang.get())}</h2>
+            <h2 id="signup-title">{tr(lang, FormUi::SignupTitle)}</h2>
             {move || match acknowledged.get() {
                 Some((reference, already)) => view! {
                     <div class="success" role="status" tabindex="-1" node_ref=crate::form::focus_when_shown()>
                         <p>{move || if already { FormUi::AlreadyRegistered.get(lang.get()) } else { FormUi::Success.get(lang.get()) }}</p>
                         <p class="reference">{reference}</p>
-                        <p>{move || FormUi::SuccessNext.get(lang.get())}</p>
+                        <p>{tr(lang, FormUi::SuccessNext)}</p>
                     </div>
                 }.into_any(),
                 None => view! {
-                    <p class="intro">{move || FormUi::SignupIntro.get(lang.get())}</p>
+                    <p class="intro">{tr(lang, FormUi::SignupIntro)}</p>
                     <Show when=move || draft_restored>
-                        <p class="notice">{move || FormUi::DraftRestored.get(lang.get())}</p>
+                        <p class="notice">{tr(lang, FormUi::DraftRestored)}</p>
                     </Show>
                     <form part="form" novalidate node_ref=form_ref on:submit=on_submit.clone()>
                         <ErrorSummary errors display lang />
                         <div class="field">
-                            <label for="signup-name">{move || FormUi::Name.get(lang.get())}" *"</label>
+                            <label for="signup-name">{tr(lang, FormUi::Name)}" *"</label>
                             {text_input("name", "text", "text", "name", |f| f.name.clone(), |f, v| f.name = v)}
                         </div>
                         <div class="field">
-                            <label for="signup-mobile">{move || FormUi::Mobile.get(lang.get())}" *"</label>
-                            <p class="hint" id="signup-mobile-hint">{move || FormUi::MobileHint.get(lang.get())}</p>
+                            <label for="signup-mobile">{tr(lang, FormUi::Mobile)}" *"</label>
+                            <p class="hint" id="signup-mobile-hint">{tr(lang, FormUi::MobileHint)}</p>
                             {text_input("mobile", "tel", "tel", "tel-national", |f| f.mobile.clone(), |f, v| f.mobile = v)}
                         </div>
                         <AssociationAndRegion form display lang error_for />
                         <div class="field">
-                            <label for="signup-employer">{move || FormUi::Employer.get(lang.get())}" *"</label>
+                            <label for="signup-employer">{tr(lang, FormUi::Employer)}" *"</label>
                             {text_input("employer", "text", "text", "organization", |f| f.employer.clone(), |f, v| f.employer = v)}
                         </div>
                         <LevelSelect form display lang error=error_for("level") />
                         <div class="field">
-                            <label for="signup-certificate_number">{move || FormUi::CertificateNumber.get(lang.get())}</label>
+                            <label for="signup-certificate_number">{tr(lang, FormUi::CertificateNumber)}</label>
                             {text_input("certificate_number", "text", "text", "off", |f| f.certificate_number.clone(), |f, v| f.certificate_number = v)}
                         </div>
                         <Interests form display lang />
                         <ContactTimeSelect form lang />
                         <div class="honeypot" aria-hidden="true">
-                            <label for="signup-website">{move || FormUi::Honeypot.get(lang.get())}</label>
+                            <label for="signup-website">{tr(lang, FormUi::Honeypot)}</label>
                             <input id="signup-website" name="website" type="text" tabindex="-1" autocomplete="off"
                                 prop:value=move || honeypot.get()
                                 on:input=move |event| honeypot.set(event_target_value(&event)) />
@@ -217,7 +217,7 @@ pub fn SignupFormView(
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
                             aria-disabled=move || bool_attr(session.busy())>
-                            {move || FormUi::Submit.get(lang.get())}
+                            {tr(lang, FormUi::Submit)}
                         </button>
                     </form>
                 }.into_any(),
@@ -243,7 +243,7 @@ fn AssociationAndRegion(
     let chosen = move || form.with(|f| f.association);
     view! {
         <div class="field">
-            <label for="signup-association">{move || FormUi::Association.get(lang.get())}" *"</label>
+            <label for="signup-association">{tr(lang, FormUi::Association)}" *"</label>
             <select id="signup-association" name="association"
                 aria-invalid=move || bool_attr(association_error.get().is_some())
                 aria-describedby="signup-association-error"
@@ -253,7 +253,7 @@ fn AssociationAndRegion(
                     display.edited("association");
                     display.touch("association");
                 }>
-                <option value="" prop:selected=move || chosen().is_none()>{move || FormUi::ChooseAssociation.get(lang.get())}</option>
+                <option value="" prop:selected=move || chosen().is_none()>{tr(lang, FormUi::ChooseAssociation)}</option>
                 {Association::ALL.iter().map(|&association| view! {
                     <option value=association.code() prop:selected=move || chosen() == Some(association)>
                         {move || association.name().get(lang.get()).to_string()}
@@ -263,7 +263,7 @@ fn AssociationAndRegion(
             <FieldError prefix="signup" field="association" error=association_error />
         </div>
         <div class="field">
-            <label for="signup-region">{move || FormUi::Region.get(lang.get())}" *"</label>
+            <label for="signup-region">{tr(lang, FormUi::Region)}" *"</label>
             <select id="signup-region" name="region"
                 aria-invalid=move || bool_attr(region_error.get().is_some())
                 aria-describedby="signup-region-error"
@@ -309,7 +309,7 @@ fn LevelSelect(
     let chosen = move || form.with(|f| f.level);
     view! {
         <div class="field">
-            <label for="signup-level">{move || FormUi::Level.get(lang.get())}" *"</label>
+            <label for="signup-level">{tr(lang, FormUi::Level)}" *"</label>
             <select id="signup-level" name="level"
                 aria-invalid=move || bool_attr(error.get().is_some())
                 aria-describedby="signup-level-error"
@@ -319,7 +319,7 @@ fn LevelSelect(
                     display.edited("level");
                     display.touch("level");
                 }>
-                <option value="" prop:selected=move || chosen().is_none()>{move || FormUi::ChooseLevel.get(lang.get())}</option>
+                <option value="" prop:selected=move || chosen().is_none()>{tr(lang, FormUi::ChooseLevel)}</option>
                 {QualificationLevel::ALL.iter().map(|&level| view! {
                     <option value=level.code() prop:selected=move || chosen() == Some(level)>
                         {move || level.label().get(lang.get()).to_string()}
@@ -343,7 +343,7 @@ fn Interests(
 ) -> impl IntoView {
     view! {
         <fieldset class="field checkboxes">
-            <legend>{move || FormUi::Interests.get(lang.get())}</legend>
+            <legend>{tr(lang, FormUi::Interests)}</legend>
             {ServiceArea::ALL.iter().map(|&area| view! {
                 <label class="check">
                     <input type="checkbox" name="interests" value=area.code()
@@ -375,7 +375,7 @@ fn ContactTimeSelect(
     let chosen = move || form.with(|f| f.contact_time.unwrap_or(ContactTime::Any));
     view! {
         <div class="field">
-            <label for="signup-contact_time">{move || FormUi::ContactTime.get(lang.get())}</label>
+            <label for="signup-contact_time">{tr(lang, FormUi::ContactTime)}</label>
             <select id="signup-contact_time" name="contact_time"
                 on:change=move |event| {
                     let code = event_target_value(&event);
@@ -440,7 +440,7 @@ fn Consents(
             {consent("consents.health", FormUi::ConsentHealth, |c| c.health, |c, v| c.health = v)}
         </Show>
         <fieldset class="field checkboxes partners">
-            <legend>{move || FormUi::ConsentPartners.get(lang.get())}</legend>
+            <legend>{tr(lang, FormUi::ConsentPartners)}</legend>
             {move || match partners.get() {
                 None => view! { <p class="hint">{FormUi::PartnersUnavailable.get(lang.get())}</p> }.into_any(),
                 Some(list) => list.into_iter().map(|(id, name)| {

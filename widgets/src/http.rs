@@ -1,0 +1,67 @@
+//! The one way the widgets talk HTTP: the browser's `fetch`, through web-sys. (gloo-net's
+//! request builder, with the response-stream support it brings along, cost each bundle more
+//! code than these few lines.)
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// What the edge answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub text: String,
+}
+
+impl Answer {
+    /// A 2xx status.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// No answer arrived: offline, DNS, a refused CORS check, or a body that broke off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoAnswer;
+
+/// `GET url`.
+pub async fn get(url: &str) -> Result<Answer, NoAnswer> {
+    let request = web_sys::Request::new_with_str(url).map_err(|_| NoAnswer)?;
+    send(request).await
+}
+
+/// `POST url` with a JSON `body` and extra `headers`.
+pub async fn post_json(
+    url: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Result<Answer, NoAnswer> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body.into());
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| NoAnswer)?;
+    let sent = request.headers();
+    sent.set("Content-Type", "application/json")
+        .map_err(|_| NoAnswer)?;
+    for (name, value) in headers {
+        sent.set(name, value).map_err(|_| NoAnswer)?;
+    }
+    send(request).await
+}
+
+async fn send(request: web_sys::Request) -> Result<Answer, NoAnswer> {
+    let window = web_sys::window().ok_or(NoAnswer)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| NoAnswer)?
+        .dyn_into()
+        .map_err(|_| NoAnswer)?;
+    let text = JsFuture::from(response.text().map_err(|_| NoAnswer)?)
+        .await
+        .map_err(|_| NoAnswer)?
+        .as_string()
+        .ok_or(NoAnswer)?;
+    Ok(Answer {
+        status: response.status(),
+        text,
+    })
+}
