@@ -212,8 +212,10 @@ impl HostSite {
                         } else {
                             "text/html; charset=utf-8"
                         };
+                        // The script and the plain catalogue pages come from the worker.
                         let text = String::from_utf8_lossy(&bytes)
-                            .replace("src=\"/guanai.js\"", &format!("src=\"{worker}/guanai.js\""));
+                            .replace("src=\"/guanai.js\"", &format!("src=\"{worker}/guanai.js\""))
+                            .replace("href=\"/catalog", &format!("href=\"{worker}/catalog"));
                         ("200 OK", text, kind)
                     }
                     _ => ("404 Not Found", "not found".to_string(), "text/plain"),

@@ -14,6 +14,7 @@ mod admin;
 mod bench;
 mod build;
 mod fuzz;
+mod pages;
 mod process;
 mod serve;
 mod test;
@@ -31,7 +32,8 @@ const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin | fu
   test    run every test tier: native, wasm-bindgen-test in headless Chromium, end-to-end
           (`test e2e`, `test lint native`: only those tiers, of lint, native, wasm, e2e)
   build   build the widget bundle (pkg/) and the worker; print artefact sizes
-  bench   print performance figures (`bench login`: only what a staff login costs)
+  bench   print performance figures (`bench login`: only what a staff login costs;
+          `bench pages`: only sizes and the example pages in Lighthouse)
   admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)
   fuzz    run the property suites optimised, PROPTEST_CASES=20000 (`--cases N` to change)";
 

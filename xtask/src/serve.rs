@@ -136,14 +136,7 @@ pub fn quiet_wrangler(command: &mut Command) {
 /// Publishes the demo programme into local KV at `state`, unless that exact snapshot is
 /// already there (a stamp beside the state records the ETag last seeded).
 pub fn seed_demo(tools: &Tools, state: &Path) -> Result {
-    let entries = guanai_edge::catalog::publish_entries(&guanai_core::demo::programme()).map_err(
-        |errors| {
-            format!(
-                "the demo programme does not validate: {}",
-                serde_json::to_string(&errors).unwrap_or_default()
-            )
-        },
-    )?;
+    let entries = demo_entries()?;
     let etag = entries
         .last()
         .map(|entry| entry.metadata.etag.clone())
@@ -155,6 +148,24 @@ pub fn seed_demo(tools: &Tools, state: &Path) -> Result {
     }
     put_entries(tools, state, &entries)?;
     std::fs::write(&stamp, etag).map_err(|error| format!("{}: {error}", stamp.display()))
+}
+
+/// The KV writes that publish the demo programme.
+fn demo_entries() -> Result<Vec<guanai_edge::catalog::KvEntry>> {
+    guanai_edge::catalog::publish_entries(&guanai_core::demo::programme()).map_err(|errors| {
+        format!(
+            "the demo programme does not validate: {}",
+            serde_json::to_string(&errors).unwrap_or_default()
+        )
+    })
+}
+
+/// The demo programme's snapshot as the worker serves it at `/v1/catalog`.
+pub fn demo_snapshot() -> Result<String> {
+    demo_entries()?
+        .pop()
+        .map(|entry| entry.value)
+        .ok_or_else(|| "publishing the demo wrote nothing".to_string())
 }
 
 /// Writes `entries` into local KV with one `wrangler kv bulk put`, in order.
