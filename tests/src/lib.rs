@@ -232,6 +232,104 @@ impl HostSite {
     }
 }
 
+/// Runs `source` in every document this session opens from now on, before the page's own
+/// scripts (Chrome DevTools' `Page.addScriptToEvaluateOnNewDocument`, through ChromeDriver):
+/// how a test takes WebAssembly or `adoptedStyleSheets` away, as an older engine would lack them.
+pub async fn before_every_page(client: &Client, source: &str) {
+    #[derive(Debug)]
+    struct Cdp(String);
+    impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+        fn endpoint(
+            &self,
+            base: &url::Url,
+            session: Option<&str>,
+        ) -> Result<url::Url, url::ParseError> {
+            base.join(&format!(
+                "session/{}/goog/cdp/execute",
+                session.unwrap_or_default()
+            ))
+        }
+
+        fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+            (http::Method::POST, Some(self.0.clone()))
+        }
+    }
+    let command = json!({
+        "cmd": "Page.addScriptToEvaluateOnNewDocument",
+        "params": { "source": source },
+    });
+    client
+        .issue_cmd(Cdp(command.to_string()))
+        .await
+        .expect("ChromeDriver runs a DevTools command");
+}
+
+/// Serves the files of `directory` from an origin of its own (`http://127.0.0.1:<port>`), with
+/// the content types a browser needs for modules, wasm and stylesheets: a partner's own static
+/// server, or a CDN in mainland China.
+pub struct StaticSite {
+    pub origin: String,
+}
+
+impl StaticSite {
+    pub fn start(directory: PathBuf) -> StaticSite {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let origin = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("bound").port()
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                    line.clear();
+                }
+                let path = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches('/')
+                    .to_string();
+                let file = directory.join(&path);
+                let kind = match path.rsplit('.').next().unwrap_or_default() {
+                    "js" => "text/javascript",
+                    "wasm" => "application/wasm",
+                    "css" => "text/css",
+                    "html" => "text/html; charset=utf-8",
+                    _ => "application/octet-stream",
+                };
+                let found = if path.contains("..") || !file.is_file() {
+                    None
+                } else {
+                    std::fs::read(&file).ok()
+                };
+                let mut stream = &stream;
+                let _ = match found {
+                    Some(body) => write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .and_then(|()| stream.write_all(&body)),
+                    None => write!(
+                        stream,
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    ),
+                };
+            }
+        });
+        StaticSite { origin }
+    }
+}
+
 /// The project root (the examples directory's parent).
 pub fn root() -> PathBuf {
     PathBuf::from(env("GUANAI_EXAMPLES"))

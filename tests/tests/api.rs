@@ -207,3 +207,43 @@ fn the_root_leads_to_the_example_pages() {
         "{page}"
     );
 }
+
+#[test]
+fn the_plain_catalogue_pages_are_html_from_the_published_snapshot_and_revalidate() {
+    let mut listing = get("/catalog?area=health", &[]);
+    assert_eq!(listing.status(), 200);
+    assert_eq!(
+        header(&listing, "content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let csp = header(&listing, "content-security-policy").unwrap();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let etag = header(&listing, "etag").expect("an ETag");
+    let page = listing.body_mut().read_to_string().unwrap();
+    assert!(page.contains("<h1>身心健康</h1>"), "{page}");
+    assert!(!page.contains("<script"));
+    let revalidated = get("/catalog?area=health", &[("If-None-Match", &etag)]);
+    assert_eq!(revalidated.status(), 304);
+    // Every benefit the listing links to has its own page; an unknown one is a plain 404 page.
+    let first = page
+        .split("href=\"/catalog/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a benefit link")
+        .to_string();
+    let mut benefit = get(&format!("/catalog/{first}"), &[]);
+    assert_eq!(benefit.status(), 200);
+    assert!(
+        benefit
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("@media print")
+    );
+    let missing = get("/catalog/no-such-benefit?lang=en", &[]);
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        header(&missing, "content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+}
