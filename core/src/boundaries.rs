@@ -4,11 +4,14 @@
 //! processing are recorded in `core/data/jingjinji-boundaries.SOURCE.md`. Province level only:
 //! Natural Earth has no district or prefecture borders for China.
 
-use serde::Deserialize;
-
 use crate::geo::LatLon;
 
-const GEOJSON: &str = include_str!("../data/jingjinji-boundaries.geojson");
+/// A ring as `build.rs` compiles it: its first point's longitude and latitude and then the
+/// steps between points, all in 1e-4° (the steps alternate longitude and latitude).
+type Ring = (i32, i32, &'static [i16]);
+
+// `OUTLINES`, compiled by `build.rs` from `data/jingjinji-boundaries.geojson`.
+include!(concat!(env!("OUT_DIR"), "/boundaries.rs"));
 
 /// One province-level region's outline.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,54 +22,27 @@ pub struct Outline {
     pub rings: Vec<Vec<LatLon>>,
 }
 
-#[derive(Deserialize)]
-struct FeatureCollection {
-    features: Vec<Feature>,
-}
-
-#[derive(Deserialize)]
-struct Feature {
-    properties: Properties,
-    geometry: Geometry,
-}
-
-#[derive(Deserialize)]
-struct Properties {
-    code: String,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", content = "coordinates")]
-enum Geometry {
-    Polygon(Vec<Vec<[f64; 2]>>),
-    MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
-}
-
-/// The three outlines, Beijing, Tianjin, Hebei. Parsed on each call: callers keep the result.
+/// The three outlines, Beijing, Tianjin, Hebei. Decoded on each call: callers keep the result.
 pub fn provinces() -> Vec<Outline> {
-    let parsed: FeatureCollection = match serde_json::from_str(GEOJSON) {
-        Ok(parsed) => parsed,
-        // The file is compiled in and checked by a test; an empty map beats a crash.
-        Err(_) => return Vec::new(),
-    };
-    let ring = |ring: Vec<[f64; 2]>| {
-        ring.into_iter()
-            .map(|[lon, lat]| LatLon::new(lat, lon))
-            .collect()
-    };
-    parsed
-        .features
-        .into_iter()
-        .map(|feature| Outline {
-            code: feature.properties.code,
-            rings: match feature.geometry {
-                Geometry::Polygon(rings) => rings.into_iter().map(ring).collect(),
-                Geometry::MultiPolygon(polygons) => {
-                    polygons.into_iter().flatten().map(ring).collect()
-                }
-            },
+    OUTLINES
+        .iter()
+        .map(|(code, rings)| Outline {
+            code: (*code).to_string(),
+            rings: rings.iter().map(|ring| decode(*ring)).collect(),
         })
         .collect()
+}
+
+/// A ring from its first point and the steps after it (1e-4° units).
+fn decode((lon, lat, steps): Ring) -> Vec<LatLon> {
+    let degrees = |units: i32| f64::from(units) / 10_000.0;
+    let mut at = (lon, lat);
+    let mut points = vec![LatLon::new(degrees(lat), degrees(lon))];
+    for step in steps.chunks_exact(2) {
+        at = (at.0 + i32::from(step[0]), at.1 + i32::from(step[1]));
+        points.push(LatLon::new(degrees(at.1), degrees(at.0)));
+    }
+    points
 }
 
 #[cfg(test)]
@@ -88,6 +64,41 @@ mod tests {
             j = i;
         }
         inside
+    }
+
+    /// The compiled tables hold exactly the GeoJSON file's coordinates.
+    #[test]
+    fn the_outlines_are_the_geojson_files_points() {
+        let geojson: serde_json::Value =
+            serde_json::from_str(include_str!("../data/jingjinji-boundaries.geojson")).unwrap();
+        for (feature, outline) in geojson["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(provinces())
+        {
+            assert_eq!(feature["properties"]["code"], outline.code.as_str());
+            let geometry = &feature["geometry"];
+            let rings: Vec<&serde_json::Value> = if geometry["type"] == "Polygon" {
+                geometry["coordinates"].as_array().unwrap().iter().collect()
+            } else {
+                geometry["coordinates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|polygon| polygon.as_array().unwrap())
+                    .collect()
+            };
+            assert_eq!(rings.len(), outline.rings.len());
+            for (ring, decoded) in rings.iter().zip(&outline.rings) {
+                let points = ring.as_array().unwrap();
+                assert_eq!(points.len(), decoded.len());
+                for (point, at) in points.iter().zip(decoded) {
+                    assert!((point[0].as_f64().unwrap() - at.lon).abs() < 1e-9);
+                    assert!((point[1].as_f64().unwrap() - at.lat).abs() < 1e-9);
+                }
+            }
+        }
     }
 
     #[test]

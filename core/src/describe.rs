@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 
 use crate::codes::Lang;
+use crate::decimal::fixed;
 use crate::i18n::{Ui, fill};
 use crate::model::{Benefit, Location};
 use crate::regions;
@@ -121,9 +122,9 @@ pub fn place_line(location: &Location, lang: Lang) -> String {
 /// the widgets, so their wasm carries no encoder of its own).
 pub fn amap_directions(location: &Location, name: &str, encode: impl Fn(&str) -> String) -> String {
     format!(
-        "https://uri.amap.com/navigation?to={:.6},{:.6},{}&mode=car&coordinate=wgs84&callnative=1&src=guanai",
-        location.lon,
-        location.lat,
+        "https://uri.amap.com/navigation?to={},{},{}&mode=car&coordinate=wgs84&callnative=1&src=guanai",
+        fixed(location.lon, 6),
+        fixed(location.lat, 6),
         encode(name)
     )
 }
@@ -140,19 +141,19 @@ pub fn baidu_directions(
 ) -> String {
     match origin {
         Some(from) => format!(
-            "https://api.map.baidu.com/direction?origin=latlng:{:.6},{:.6}|name:{}&destination=latlng:{:.6},{:.6}|name:{}&mode=driving&region={}&coord_type=wgs84&output=html&src=webapp.guanai.map",
-            from.lat,
-            from.lon,
+            "https://api.map.baidu.com/direction?origin=latlng:{},{}|name:{}&destination=latlng:{},{}|name:{}&mode=driving&region={}&coord_type=wgs84&output=html&src=webapp.guanai.map",
+            fixed(from.lat, 6),
+            fixed(from.lon, 6),
             encode("我的位置"),
-            location.lat,
-            location.lon,
+            fixed(location.lat, 6),
+            fixed(location.lon, 6),
             encode(name),
             encode(province)
         ),
         None => format!(
-            "https://api.map.baidu.com/marker?location={:.6},{:.6}&title={}&content={}&coord_type=wgs84&output=html&src=webapp.guanai.map",
-            location.lat,
-            location.lon,
+            "https://api.map.baidu.com/marker?location={},{}&title={}&content={}&coord_type=wgs84&output=html&src=webapp.guanai.map",
+            fixed(location.lat, 6),
+            fixed(location.lon, 6),
             encode(name),
             encode(&location.address.zh)
         ),

@@ -14,6 +14,7 @@
 //!   offset, distances, pin clustering, location filtering and the offline base map outlines.
 //! - [`describe`]: a benefit in words (validity, who, where, map links), for the finder and
 //!   the plain catalogue pages alike.
+//! - [`decimal`]: numbers rounded for display and SVG without float formatting machinery.
 //! - [`time`]: "today" as the programme sees it (Asia/Shanghai).
 //! - [`i18n`]: every user-facing string, in zh-CN and en.
 //! - [`demo`] and [`synthetic`]: the demo programme and large generated catalogues.
@@ -45,6 +46,7 @@ pub mod cluster;
 pub mod codes;
 pub mod consent;
 pub mod credit_code;
+pub mod decimal;
 pub mod demo;
 pub mod describe;
 pub mod digest;

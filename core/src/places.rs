@@ -104,12 +104,13 @@ pub fn nearest_first(catalogue: &Catalogue, places: &[Place], from: LatLon) -> V
 
 /// "1.2 km" style distance: one decimal below 10 km, whole kilometres above, metres below 1 km.
 pub fn distance_label(km: f64) -> String {
+    use crate::decimal::fixed;
     if km < 1.0 {
-        format!("{} m", ((km * 1000.0) / 10.0).round() * 10.0)
+        format!("{} m", fixed(((km * 1000.0) / 10.0).round() * 10.0, 0))
     } else if km < 10.0 {
-        format!("{km:.1} km")
+        format!("{} km", fixed(km, 1))
     } else {
-        format!("{km:.0} km")
+        format!("{} km", fixed(km, 0))
     }
 }
 

@@ -393,7 +393,7 @@ fn place(location: &Location, partner_name: &str, lang: Lang) -> Markup {
     html! {
         li {
             p { (describe::place_line(location, lang)) }
-            p.meta { (MapUi::Coordinates.get(lang)) (describe::colon(lang)) (format!("{:.5}, {:.5}", location.lat, location.lon)) }
+            p.meta { (MapUi::Coordinates.get(lang)) (describe::colon(lang)) (format!("{}, {}", guanai_core::decimal::fixed(location.lat, 5), guanai_core::decimal::fixed(location.lon, 5))) }
             p.directions {
                 a href=(describe::amap_directions(location, partner_name, encode)) rel="noopener noreferrer" {
                     (MapUi::AmapDirections.get(lang))

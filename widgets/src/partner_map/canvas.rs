@@ -7,6 +7,7 @@
 //! clusters inside the view (culled in Rust), keyed, so a frame creates only the pins that
 //! scrolled in.
 
+use guanai_core::decimal::fixed;
 use std::sync::Arc;
 
 use guanai_core::Lang;
@@ -146,13 +147,15 @@ pub fn MapCanvas(
     // The transform of everything drawn relative to the anchor: the only thing a pan changes.
     let anchored = move || {
         let (x, y) = viewport.with(|v| v.to_screen(anchor));
-        format!("translate({x:.2} {y:.2})")
+        format!("translate({} {})", fixed(x, 2), fixed(y, 2))
     };
     let outline_transform = move || {
         let (x, y) = viewport.with(|v| v.to_screen(anchor));
         format!(
-            "translate({x:.2} {y:.2}) scale({:.6})",
-            scale.get() / world_scale(OUTLINE_ZOOM)
+            "translate({} {}) scale({})",
+            fixed(x, 2),
+            fixed(y, 2),
+            fixed(scale.get() / world_scale(OUTLINE_ZOOM), 6)
         )
     };
     let outlines = Memo::new(move |_| {
@@ -450,9 +453,9 @@ pub fn MapCanvas(
             let position = move || {
                 let s = scale.get();
                 format!(
-                    "translate({:.2} {:.2})",
-                    (center.x - anchor.x) * s,
-                    (center.y - anchor.y) * s
+                    "translate({} {})",
+                    fixed((center.x - anchor.x) * s, 2),
+                    fixed((center.y - anchor.y) * s, 2)
                 )
             };
             let members: Arc<[usize]> = cluster.members.clone().into();
@@ -547,7 +550,7 @@ pub fn MapCanvas(
                             }
                         }
                     >
-                        <circle r=format!("{radius:.1}")></circle>
+                        <circle r=fixed(radius, 1)></circle>
                         <text dy="0.35em" text-anchor="middle" aria-hidden="true">{count}</text>
                     </g>
                 }
@@ -565,8 +568,8 @@ pub fn MapCanvas(
                     r="8"
                     role="img"
                     aria-label=tr(lang, MapUi::YouAreHere)
-                    cx=move || format!("{:.2}", (point.x - anchor.x) * scale.get())
-                    cy=move || format!("{:.2}", (point.y - anchor.y) * scale.get())
+                    cx=move || fixed((point.x - anchor.x) * scale.get(), 2)
+                    cy=move || fixed((point.y - anchor.y) * scale.get(), 2)
                 ></circle>
             })
         }
@@ -591,10 +594,10 @@ pub fn MapCanvas(
                                     view! {
                                         <image
                                             href=source.url(layer, z, x, y)
-                                            x=move || format!("{:.2}", left * scale.get())
-                                            y=move || format!("{:.2}", top * scale.get())
-                                            width=move || format!("{:.2}", scale.get() / per_side + 0.5)
-                                            height=move || format!("{:.2}", scale.get() / per_side + 0.5)
+                                            x=move || fixed(left * scale.get(), 2)
+                                            y=move || fixed(top * scale.get(), 2)
+                                            width=move || fixed(scale.get() / per_side + 0.5, 2)
+                                            height=move || fixed(scale.get() / per_side + 0.5, 2)
                                             // A tile that cannot load (offline, blocked by the
                                             // host's CSP) leaves the offline map showing, not a
                                             // broken-image icon.
@@ -638,7 +641,7 @@ pub fn MapCanvas(
                         if pick.get() { MapUi::PickLabel } else { MapUi::MapLabel }.get(lang.get())
                     }
                     class:picking=pick
-                    viewBox=move || viewport.with(|v| format!("0 0 {:.0} {:.0}", v.width.max(1.0), v.height.max(1.0)))
+                    viewBox=move || viewport.with(|v| format!("0 0 {} {}", fixed(v.width.max(1.0), 0), fixed(v.height.max(1.0), 0)))
                     on:pointerdown=on_pointerdown
                     on:pointermove=on_pointermove
                     on:pointerup=on_pointerup
@@ -669,7 +672,7 @@ pub fn MapCanvas(
                                 <g
                                     class="picked"
                                     aria-hidden="true"
-                                    transform=format!("translate({:.2} {:.2})", (point.x - anchor.x) * s, (point.y - anchor.y) * s)
+                                    transform=format!("translate({} {})", fixed((point.x - anchor.x) * s, 2), fixed((point.y - anchor.y) * s, 2))
                                 >
                                     <circle r="9"></circle>
                                     <path d="M-16 0H-5M5 0H16M0 -16V-5M0 5V16"></path>
@@ -700,7 +703,7 @@ pub fn MapCanvas(
                 <p class="picked-at" aria-live="polite">
                     {move || marker.get().map(|p| fill(
                         MapUi::Picked.get(lang.get()),
-                        &[("lat", &format!("{:.6}", p.lat)), ("lon", &format!("{:.6}", p.lon))],
+                        &[("lat", &fixed(p.lat, 6)), ("lon", &fixed(p.lon, 6))],
                     ))}
                 </p>
             })}
@@ -721,7 +724,12 @@ fn outline_paths(outlines: &[Outline], datum: Datum, anchor: WorldPoint) -> Vec<
                 for (i, position) in ring.iter().enumerate() {
                     let p = display_point(*position, datum);
                     let (x, y) = ((p.x - anchor.x) * scale, (p.y - anchor.y) * scale);
-                    d.push_str(&format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" }));
+                    d.push_str(&format!(
+                        "{}{} {}",
+                        if i == 0 { "M" } else { "L" },
+                        fixed(x, 1),
+                        fixed(y, 1)
+                    ));
                 }
                 d.push('Z');
             }

@@ -2,6 +2,7 @@
 //! offers, and how to get there.
 
 use chrono::NaiveDate;
+use guanai_core::decimal::fixed;
 use guanai_core::describe;
 use guanai_core::geo::LatLon;
 use guanai_core::i18n::{MapUi, fill};
@@ -130,7 +131,7 @@ pub fn PlaceCard(
                             <a href=baidu target="_blank" rel="noopener noreferrer">{MapUi::BaiduDirections.get(lang)}</a>
                         </dd>
                         <dt>{MapUi::Coordinates.get(lang)}</dt>
-                        <dd class="coordinates">{format!("{:.5}, {:.5}", location.lat, location.lon)}</dd>
+                        <dd class="coordinates">{format!("{}, {}", fixed(location.lat, 5), fixed(location.lon, 5))}</dd>
                     </dl>
                 }
             }}

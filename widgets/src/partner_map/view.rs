@@ -4,6 +4,7 @@
 use guanai_core::Lang;
 use guanai_core::boundaries::{self, Outline};
 use guanai_core::cluster::cluster;
+use guanai_core::decimal::fixed;
 use guanai_core::geo::{
     LatLon, Viewport, WorldBounds, WorldPoint, project, wgs84_to_gcj02, world_scale,
 };
@@ -313,8 +314,8 @@ pub fn MapView(
                         host.dispatch(
                             "guanai:pick",
                             &[
-                                ("lat", &format!("{:.6}", position.lat)),
-                                ("lon", &format!("{:.6}", position.lon)),
+                                ("lat", &fixed(position.lat, 6)),
+                                ("lon", &fixed(position.lon, 6)),
                             ],
                         )
                     }
