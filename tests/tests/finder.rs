@@ -258,3 +258,31 @@ async fn elements_announce_readiness_follow_attribute_changes_and_unmount_when_r
     .await;
     client.close().await.expect("closed");
 }
+
+/// On a slow cross-border link every round trip counts: the catalogue is fetched together with
+/// the bundle (the loader starts it), once, not after the wasm has started.
+#[tokio::test]
+async fn the_catalogue_is_fetched_with_the_bundle_once() {
+    let mut client = browser().await;
+    visit(
+        &mut client,
+        &format!("{}/examples/partner-site.html", base()),
+    )
+    .await;
+    wait_for_cards(&client, "finder", 2).await;
+    let timing = client
+        .execute(
+            "const entries = performance.getEntriesByType('resource');
+             const catalogue = entries.filter((e) => e.name.endsWith('/v1/catalog'));
+             const wasm = entries.find((e) => e.name.endsWith('.wasm'));
+             return [catalogue.length, catalogue[0].startTime < wasm.responseEnd];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        timing,
+        serde_json::json!([1, true]),
+        "one catalogue request, started before the wasm had arrived"
+    );
+}

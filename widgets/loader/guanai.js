@@ -28,13 +28,14 @@ const BUNDLES = "__GUANAI_BUNDLES__";
 // Where this script came from: the default for each element's `api` attribute.
 const DEFAULT_API = new URL(".", import.meta.url).href.replace(/\/$/, "");
 
-/** Element name → the wasm export that mounts it, the space it reserves, whether it shows the
- * catalogue (and so can point to the plain catalogue pages when it cannot load). */
+/** Element name → the wasm export that mounts it, the space it reserves, whether it reads the
+ * catalogue (fetched ahead, in parallel with the wasm) and whether it shows it (and so can point
+ * to the plain catalogue pages when it cannot load). */
 const ELEMENTS = {
-  "guanai-benefit-finder": { mount: "mount_benefit_finder", reserve: "40rem", catalogue: true },
-  "guanai-signup-form": { mount: "mount_signup_form", reserve: "60rem" },
+  "guanai-benefit-finder": { mount: "mount_benefit_finder", reserve: "40rem", reads: true, shows: true },
+  "guanai-signup-form": { mount: "mount_signup_form", reserve: "60rem", reads: true },
   "guanai-partner-apply": { mount: "mount_partner_apply", reserve: "60rem" },
-  "guanai-partner-map": { mount: "mount_partner_map", reserve: "44rem", catalogue: true },
+  "guanai-partner-map": { mount: "mount_partner_map", reserve: "44rem", reads: true, shows: true },
 };
 
 const OBSERVED = [
@@ -83,10 +84,24 @@ function fetchAhead(url) {
 
 /** The response for `url`: the one fetched ahead, or a new fetch. */
 function take(url) {
+  return takeAhead(url) ?? fetch(String(url), { credentials: "omit" });
+}
+
+/** The response fetched ahead for `url`, once; otherwise undefined. */
+function takeAhead(url) {
   const href = String(url);
   const started = ahead.get(href);
   ahead.delete(href);
-  return started ?? fetch(href, { credentials: "omit" });
+  return started;
+}
+
+// The wasm asks here before it fetches (`widgets/src/http.rs`): the catalogue a page's elements
+// read is fetched with their bundle, one round trip sooner than the wasm could ask for it.
+globalThis[Symbol.for("guanai.fetched-ahead")] = takeAhead;
+
+/** Where an element's API is: its `api` attribute, else where this script came from. */
+function apiOf(element) {
+  return (element.getAttribute("api")?.trim() || DEFAULT_API).replace(/\/$/, "");
 }
 
 async function ok(source) {
@@ -181,6 +196,9 @@ function plan() {
   for (const element of elements) {
     const bundle = bundleFor(element.localName, kinds);
     load(bundle);
+    if (ELEMENTS[element.localName].reads && webAssemblyWorks()) {
+      fetchAhead(`${apiOf(element)}/v1/catalog`);
+    }
     element._bundle.resolve(bundle);
   }
 }
@@ -263,10 +281,9 @@ class GuanaiElement extends HTMLElement {
         const message = paragraph("alert", unsupported ? UNSUPPORTED : LOAD_FAILED);
         box.replaceChildren(document.createElement("slot"), message);
         // With nothing of the host's own to fall back on, point to the plain catalogue.
-        if (kind.catalogue && !this.childElementCount && !this.textContent.trim()) {
+        if (kind.shows && !this.childElementCount && !this.textContent.trim()) {
           const link = document.createElement("a");
-          const api = this.getAttribute("api")?.trim() || DEFAULT_API;
-          link.href = `${api.replace(/\/$/, "")}/catalog${english ? "?lang=en" : ""}`;
+          link.href = `${apiOf(this)}/catalog${english ? "?lang=en" : ""}`;
           link.textContent = CATALOGUE_LINK[english ? 1 : 0];
           message.after(link);
         }

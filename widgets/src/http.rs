@@ -23,10 +23,22 @@ impl Answer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoAnswer;
 
-/// `GET url`.
+/// `GET url`: the response `guanai.js` fetched ahead for this URL if there is one (it fetches the
+/// catalogue with the bundle, a round trip before the wasm could), otherwise a new request.
 pub async fn get(url: &str) -> Result<Answer, NoAnswer> {
+    if let Some(response) = fetched_ahead(url) {
+        return read(JsFuture::from(response).await.map_err(|_| NoAnswer)?).await;
+    }
     let request = web_sys::Request::new_with_str(url).map_err(|_| NoAnswer)?;
     send(request).await
+}
+
+/// The promise of the response the loader fetched ahead for `url`, handed out once.
+fn fetched_ahead(url: &str) -> Option<js_sys::Promise> {
+    let global = js_sys::global();
+    let key = js_sys::Symbol::for_("guanai.fetched-ahead");
+    let take: js_sys::Function = js_sys::Reflect::get(&global, &key).ok()?.dyn_into().ok()?;
+    take.call1(&global, &url.into()).ok()?.dyn_into().ok()
 }
 
 /// `POST url` with a JSON `body` and extra `headers`.
@@ -50,11 +62,17 @@ pub async fn post_json(
 
 async fn send(request: web_sys::Request) -> Result<Answer, NoAnswer> {
     let window = web_sys::window().ok_or(NoAnswer)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| NoAnswer)?
-        .dyn_into()
-        .map_err(|_| NoAnswer)?;
+    read(
+        JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| NoAnswer)?,
+    )
+    .await
+}
+
+/// The status and text of a fetched `Response`.
+async fn read(response: wasm_bindgen::JsValue) -> Result<Answer, NoAnswer> {
+    let response: web_sys::Response = response.dyn_into().map_err(|_| NoAnswer)?;
     let text = JsFuture::from(response.text().map_err(|_| NoAnswer)?)
         .await
         .map_err(|_| NoAnswer)?
