@@ -24,15 +24,19 @@ use crate::{Result, root, serve};
 /// Lighthouse runs per page.
 const RUNS: usize = 3;
 
-/// Every example page, with the brotli budget of the bundle code it fetches (issue 12): a page
-/// with one element ≤ 100 KB, the map with its finder ≤ 150 KB.
+/// Every example page and the plain catalogue pages (by path on the worker), with the brotli
+/// budget of the bundle code each fetches (issue 12): a page with one element ≤ 100 KB, the map
+/// with its finder ≤ 150 KB. The worker's asset server answers `x.html` with a redirect to `x`:
+/// the pages are measured, not the redirect.
 const PAGES: &[(&str, Option<f64>)] = &[
-    ("index", None),
-    ("partner-site", Some(100.0)),
-    ("association-site", Some(100.0)),
-    ("signup", Some(100.0)),
-    ("partner-apply", Some(100.0)),
-    ("map", Some(150.0)),
+    ("/examples/", None),
+    ("/examples/partner-site", Some(100.0)),
+    ("/examples/association-site", Some(100.0)),
+    ("/examples/signup", Some(100.0)),
+    ("/examples/partner-apply", Some(100.0)),
+    ("/examples/map", Some(150.0)),
+    ("/catalog", Some(0.0)),
+    ("/catalog/weier-dental-checkup?lang=en", Some(0.0)),
 ];
 
 /// What one page measured.
@@ -69,13 +73,7 @@ pub fn measure(tools: &Tools) -> Result<(Vec<PageFigures>, BundleFigures)> {
     let lighthouse = root().join("node_modules/.bin/lighthouse");
     let mut pages = Vec::new();
     for (page, budget_kb) in PAGES {
-        // The worker's asset server answers `x.html` with a redirect to `x`: measure the page,
-        // not the redirect.
-        let url = if *page == "index" {
-            format!("{base}/examples/")
-        } else {
-            format!("{base}/examples/{page}")
-        };
+        let url = format!("{base}{page}");
         let mut runs: Vec<Value> = (0..RUNS)
             .map(|_| run_lighthouse(&lighthouse, &url))
             .collect::<Result<_>>()?;
