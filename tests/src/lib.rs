@@ -181,55 +181,78 @@ impl HostSite {
     pub fn start() -> HostSite {
         let directory = PathBuf::from(env("GUANAI_EXAMPLES"));
         let worker = base();
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let origin = format!(
-            "http://127.0.0.1:{}",
-            listener.local_addr().expect("bound").port()
-        );
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let mut reader = BufReader::new(&stream);
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    continue;
-                }
-                // Drain the headers.
-                let mut line = String::new();
-                while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
-                    line.clear();
-                }
-                let path = request_line
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("/")
-                    .trim_start_matches('/');
-                let file = directory.join(path.split('?').next().unwrap_or_default());
-                let safe = !path.contains("..") && file.is_file();
-                let (status, body, kind) = match std::fs::read(&file) {
-                    Ok(bytes) if safe => {
-                        let kind = if path.ends_with(".css") {
-                            "text/css"
-                        } else {
-                            "text/html; charset=utf-8"
-                        };
-                        // The script and the plain catalogue pages come from the worker.
-                        let text = String::from_utf8_lossy(&bytes)
-                            .replace("src=\"/guanai.js\"", &format!("src=\"{worker}/guanai.js\""))
-                            .replace("href=\"/catalog", &format!("href=\"{worker}/catalog"));
-                        ("200 OK", text, kind)
-                    }
-                    _ => ("404 Not Found", "not found".to_string(), "text/plain"),
-                };
-                let mut stream = &stream;
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
+        let origin = serve_files(directory, move |path, bytes| {
+            let kind = if path.ends_with(".css") {
+                "text/css"
+            } else {
+                "text/html; charset=utf-8"
+            };
+            // The script and the plain catalogue pages come from the worker.
+            let text = String::from_utf8_lossy(&bytes)
+                .replace("src=\"/guanai.js\"", &format!("src=\"{worker}/guanai.js\""))
+                .replace("href=\"/catalog", &format!("href=\"{worker}/catalog"));
+            (kind, text.into_bytes())
         });
         HostSite { origin }
     }
+}
+
+/// Serves the files below `directory` on a port of its own, in a thread, and returns the origin
+/// (`http://127.0.0.1:<port>`). `answer(path, bytes)` gives a found file's content type and the
+/// body to send; anything else is a 404.
+fn serve_files(
+    directory: PathBuf,
+    answer: impl Fn(&str, Vec<u8>) -> (&'static str, Vec<u8>) + Send + 'static,
+) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let origin = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("bound").port()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            // Drain the headers.
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                line.clear();
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('/')
+                .to_string();
+            let file = directory.join(&path);
+            let found = (!path.contains("..") && file.is_file())
+                .then(|| std::fs::read(&file).ok())
+                .flatten();
+            let mut stream = &stream;
+            let _ = match found {
+                Some(bytes) => {
+                    let (kind, body) = answer(&path, bytes);
+                    write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .and_then(|()| stream.write_all(&body))
+                }
+                None => write!(
+                    stream,
+                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+            };
+        }
+    });
+    origin
 }
 
 /// Runs `source` in every document this session opens from now on, before the page's own
@@ -273,58 +296,15 @@ pub struct StaticSite {
 
 impl StaticSite {
     pub fn start(directory: PathBuf) -> StaticSite {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let origin = format!(
-            "http://127.0.0.1:{}",
-            listener.local_addr().expect("bound").port()
-        );
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let mut reader = BufReader::new(&stream);
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    continue;
-                }
-                let mut line = String::new();
-                while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
-                    line.clear();
-                }
-                let path = request_line
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("/")
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_start_matches('/')
-                    .to_string();
-                let file = directory.join(&path);
-                let kind = match path.rsplit('.').next().unwrap_or_default() {
-                    "js" => "text/javascript",
-                    "wasm" => "application/wasm",
-                    "css" => "text/css",
-                    "html" => "text/html; charset=utf-8",
-                    _ => "application/octet-stream",
-                };
-                let found = if path.contains("..") || !file.is_file() {
-                    None
-                } else {
-                    std::fs::read(&file).ok()
-                };
-                let mut stream = &stream;
-                let _ = match found {
-                    Some(body) => write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    )
-                    .and_then(|()| stream.write_all(&body)),
-                    None => write!(
-                        stream,
-                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    ),
-                };
-            }
+        let origin = serve_files(directory, |path, bytes| {
+            let kind = match path.rsplit('.').next().unwrap_or_default() {
+                "js" => "text/javascript",
+                "wasm" => "application/wasm",
+                "css" => "text/css",
+                "html" => "text/html; charset=utf-8",
+                _ => "application/octet-stream",
+            };
+            (kind, bytes)
         });
         StaticSite { origin }
     }

@@ -30,6 +30,7 @@ pub fn dev() -> Result {
     println!("  sign-up:    {base}/examples/signup.html");
     println!("  partners:   {base}/examples/partner-apply.html");
     println!("  map:        {base}/examples/map.html");
+    println!("  catalogue:  {base}/catalog   (plain HTML, no script; ?lang=en)");
     println!("  API:        {base}/v1/catalog   {base}/v1/health");
     println!("  bundle:     {base}/guanai.js");
     println!("  admin:      {base}/admin   (association staff: sign in with a local account)");
