@@ -158,7 +158,7 @@ async fn without_adopted_style_sheets_a_linked_stylesheet_styles_the_widget_unde
         .await
         .unwrap();
     assert!(
-        styled[0].as_str().unwrap().ends_with("/guanai.css"),
+        styled[0].as_str().unwrap().ends_with("/finder.css"),
         "the stylesheet is linked into the shadow root: {styled}"
     );
     // The page's `* { font-size: 30px; color: red !important }` reaches the element and would be

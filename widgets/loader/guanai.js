@@ -21,8 +21,7 @@
 // `cargo xtask build` fills in the bundle directory (named by the hash of its content) and the
 // bundles with the elements each mounts.
 const BUNDLE = new URL("__GUANAI_BUNDLE__", import.meta.url);
-const CSS = new URL("__GUANAI_CSS__", BUNDLE).href;
-/** `[{elements: [...], glue, wasm}]`, smallest first: which file mounts which elements. */
+/** `[{elements: [...], glue, wasm, css}]`, smallest first: which files mount which elements. */
 const BUNDLES = "__GUANAI_BUNDLES__";
 
 // Where this script came from: the default for each element's `api` attribute.
@@ -133,16 +132,22 @@ async function instantiate(glue, source) {
   }
 }
 
-/** The widgets' stylesheet as one shared constructed sheet, or null where it cannot be. */
-function stylesheet() {
-  stylesheet.sheet ??= (async () => {
-    if (!adoptable()) return null;
-    const css = await (await ok(take(CSS))).text();
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    return sheet;
-  })();
-  return stylesheet.sheet;
+// Stylesheet URL → the promise of its constructed sheet (one per bundle, shared by its elements).
+const sheets = new Map();
+
+/** `bundle`'s stylesheet as one shared constructed sheet, or null where it cannot be. */
+function stylesheet(bundle) {
+  const url = new URL(bundle.css, BUNDLE).href;
+  if (!sheets.has(url)) {
+    sheets.set(url, (async () => {
+      if (!adoptable()) return null;
+      const css = await (await ok(take(url))).text();
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      return sheet;
+    })());
+  }
+  return sheets.get(url);
 }
 
 function adoptable() {
@@ -192,10 +197,10 @@ function plan() {
   const elements = [...waiting];
   waiting.clear();
   const kinds = new Set(elements.map((element) => element.localName));
-  if (adoptable()) stylesheet();
   for (const element of elements) {
     const bundle = bundleFor(element.localName, kinds);
     load(bundle);
+    stylesheet(bundle);
     if (ELEMENTS[element.localName].reads && webAssemblyWorks()) {
       fetchAhead(`${apiOf(element)}/v1/catalog`);
     }
@@ -243,8 +248,8 @@ class GuanaiElement extends HTMLElement {
     box.append(document.createElement("slot"), paragraph("status", [LOADING[english ? "en" : "zh-CN"]]));
     shadow.replaceChildren(box);
     bundle
-      .then((bundle) => Promise.all([load(bundle), stylesheet()]))
-      .then(async ([glue, sheet]) => {
+      .then((bundle) => Promise.all([load(bundle), stylesheet(bundle), bundle]))
+      .then(async ([glue, sheet, bundle]) => {
         if (!this.isConnected) {
           this._mounting = false;
           return;
@@ -255,12 +260,19 @@ class GuanaiElement extends HTMLElement {
         } else {
           const link = document.createElement("link");
           link.rel = "stylesheet";
-          link.href = CSS;
+          link.href = new URL(bundle.css, BUNDLE).href;
           const linked = new Promise((resolve) => {
             link.onload = link.onerror = resolve;
           });
           shadow.prepend(link);
           await linked;
+        }
+        // Each element mounts in a task of its own, so the page can paint and answer input
+        // between them (a phone's CPU takes tens of milliseconds per widget).
+        await new Promise((resolve) => setTimeout(resolve));
+        if (!this.isConnected) {
+          this._mounting = false;
+          return;
         }
         const widget = glue[kind.mount](this, root, DEFAULT_API);
         this._mounting = false;

@@ -17,8 +17,8 @@ pub mod partner_apply;
 pub mod partner_map;
 pub mod signup_form;
 
-/// The CSS of every widget, as the build writes it to `guanai.css` (every `.css` file under
-/// `src/`, `base.css` first), which the loader adopts into each shadow root through one shared
+/// The CSS of every widget (each bundle's stylesheet is the part its elements use, see
+/// `xtask/src/build.rs`), which the loader adopts into each shadow root through one shared
 /// constructed stylesheet. Here for the browser tests, which style their shadow roots alike.
 pub const STYLESHEET: &str = concat!(
     include_str!("base.css"),

@@ -58,38 +58,79 @@ pub fn all(tools: &Tools) -> Result<Outputs> {
     })
 }
 
-/// The per-page bundles (`widgets/bundles/<name>/`, crate `guanai-bundle-<name>`) and the
-/// elements each mounts. A page downloads one: the map's carries the finder as well, since
-/// the map page shows both.
-pub const BUNDLES: &[(&str, &[&str])] = &[
-    ("finder", &["guanai-benefit-finder"]),
-    ("signup", &["guanai-signup-form"]),
-    ("apply", &["guanai-partner-apply"]),
-    ("map", &["guanai-partner-map", "guanai-benefit-finder"]),
-];
+/// A per-page bundle: crate `guanai-bundle-<name>` in `widgets/bundles/<name>/`, the elements
+/// it mounts, and the stylesheets under `widgets/src/` its elements use (each widget's rules are
+/// scoped to its root class), which become `<name>.css`.
+pub struct Bundle {
+    pub name: &'static str,
+    pub elements: &'static [&'static str],
+    pub styles: &'static [&'static str],
+}
 
-/// The widgets' one stylesheet in a bundle directory.
-const STYLESHEET: &str = "guanai.css";
+/// A page downloads one bundle: the map's carries the finder as well, since the map page shows
+/// both.
+pub const BUNDLES: &[Bundle] = &[
+    Bundle {
+        name: "finder",
+        elements: &["guanai-benefit-finder"],
+        styles: &["base.css", "benefit_finder/finder.css"],
+    },
+    Bundle {
+        name: "signup",
+        elements: &["guanai-signup-form"],
+        styles: &["base.css", "form.css"],
+    },
+    Bundle {
+        name: "apply",
+        elements: &["guanai-partner-apply"],
+        styles: &["base.css", "form.css"],
+    },
+    Bundle {
+        name: "map",
+        elements: &["guanai-partner-map", "guanai-benefit-finder"],
+        styles: &[
+            "base.css",
+            "benefit_finder/finder.css",
+            "partner_map/map.css",
+        ],
+    },
+];
 
 /// Release-builds the per-page bundles in one cargo run (the widgets crate is compiled once,
 /// each bundle is its own LTO link, so it keeps only the code of its elements), binds and
-/// optimises each, and writes them with the stylesheet into `pkg/guanai-<hash>/`, named by the
+/// optimises each, and writes them with their stylesheets into `pkg/guanai-<hash>/`, named by the
 /// hash of its content so it can be cached forever. `pkg/guanai.js` (cached briefly) names that
 /// directory and which bundle mounts which elements.
 fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     let root = root();
     let mut cargo_args = Vec::new();
-    for (name, _) in BUNDLES {
-        cargo_args.extend(["--package".to_string(), format!("guanai-bundle-{name}")]);
+    for bundle in BUNDLES {
+        cargo_args.extend([
+            "--package".to_string(),
+            format!("guanai-bundle-{}", bundle.name),
+        ]);
     }
     let compiled = release_wasm_all(&cargo_args)?;
     let loader = root.join("widgets/loader/guanai.js");
     let styles = stylesheets()?;
+    let src = root.join("widgets/src");
+    if let Some(forgotten) = styles.iter().find(|path| {
+        !BUNDLES
+            .iter()
+            .any(|bundle| bundle.styles.iter().any(|style| src.join(style) == **path))
+    }) {
+        return Err(format!(
+            "{} is in no bundle's styles (xtask/src/build.rs BUNDLES)",
+            forgotten.display()
+        ));
+    }
     let pkg = root.join("pkg");
     let stamp_path = root.join("target/widgets-build/inputs.stamp");
     let mut inputs = vec![read(&loader)?];
-    for (name, _) in BUNDLES {
-        inputs.push(read(&compiled.join(format!("guanai_bundle_{name}.wasm")))?);
+    for bundle in BUNDLES {
+        inputs.push(read(
+            &compiled.join(format!("guanai_bundle_{}.wasm", bundle.name)),
+        )?);
     }
     for path in &styles {
         inputs.push(read(path)?);
@@ -106,7 +147,12 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut manifest = Vec::new();
-    for (name, elements) in BUNDLES {
+    for Bundle {
+        name,
+        elements,
+        styles,
+    } in BUNDLES
+    {
         let (glue, wasm) = bind_and_optimise(
             tools,
             &compiled.join(format!("guanai_bundle_{name}.wasm")),
@@ -115,18 +161,19 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
         )?;
         files.push((format!("{name}.js"), minify(tools, &glue, "js")?));
         files.push((format!("{name}.wasm"), wasm));
+        let css: Vec<u8> = styles
+            .iter()
+            .map(|style| read(&src.join(style)))
+            .collect::<Result<Vec<_>>>()?
+            .concat();
+        files.push((format!("{name}.css"), minify(tools, &css, "css")?));
         manifest.push(serde_json::json!({
             "elements": elements,
             "glue": format!("{name}.js"),
             "wasm": format!("{name}.wasm"),
+            "css": format!("{name}.css"),
         }));
     }
-    let css: Vec<u8> = styles
-        .iter()
-        .map(|path| read(path))
-        .collect::<Result<Vec<_>>>()?
-        .concat();
-    files.push((STYLESHEET.to_string(), minify(tools, &css, "css")?));
     files.sort();
 
     let hash = format!(
@@ -141,7 +188,6 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     let loader_text = fs::read_to_string(&loader)
         .map_err(|error| format!("{}: {error}", loader.display()))?
         .replace("__GUANAI_BUNDLE__", &format!("./{directory}/"))
-        .replace("__GUANAI_CSS__", STYLESHEET)
         .replace(
             "\"__GUANAI_BUNDLES__\"",
             &serde_json::Value::Array(manifest).to_string(),
@@ -199,8 +245,8 @@ fn minify(tools: &Tools, source: &[u8], loader: &str) -> Result<Vec<u8>> {
     Ok(output.stdout)
 }
 
-/// The widgets' stylesheets in the order they apply: the shared base first, then each widget's
-/// (every `.css` file under `widgets/src/`, so a new widget's stylesheet cannot be forgotten).
+/// Every `.css` file under `widgets/src/`, so that a new widget's stylesheet cannot be left out
+/// of every bundle.
 fn stylesheets() -> Result<Vec<PathBuf>> {
     let src = root().join("widgets/src");
     let mut found = Vec::new();
@@ -218,7 +264,7 @@ fn stylesheets() -> Result<Vec<PathBuf>> {
             }
         }
     }
-    found.sort_by_key(|path| (path != &src.join("base.css"), path.clone()));
+    found.sort();
     Ok(found)
 }
 
