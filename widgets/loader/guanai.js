@@ -139,13 +139,16 @@ const sheets = new Map();
 function stylesheet(bundle) {
   const url = new URL(bundle.css, BUNDLE).href;
   if (!sheets.has(url)) {
-    sheets.set(url, (async () => {
+    const sheet = (async () => {
       if (!adoptable()) return null;
       const css = await (await ok(take(url))).text();
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      return sheet;
-    })());
+      const constructed = new CSSStyleSheet();
+      constructed.replaceSync(css);
+      return constructed;
+    })();
+    // As for the wasm: after a network failure, the next element to connect tries again.
+    sheet.catch(() => sheets.delete(url));
+    sheets.set(url, sheet);
   }
   return sheets.get(url);
 }
