@@ -395,6 +395,9 @@ fn admin_files(out: &Path) -> Vec<PathBuf> {
 pub fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in built_in_pkg(pkg) {
+        if file_name(&path).starts_with("guanai-widgets-") {
+            continue;
+        }
         if path.is_dir() {
             files.extend(
                 fs::read_dir(&path)
@@ -412,7 +415,8 @@ pub fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// What a build put in `pkg/`: `guanai.js` and `guanai-<hash>/` directories.
+/// What a build put in `pkg/`: `guanai.js` and `guanai-<hash>/` directories (and the
+/// `guanai-widgets-<hash>.*` files of builds before per-page bundles, so a rebuild clears them).
 fn built_in_pkg(pkg: &Path) -> Vec<PathBuf> {
     fs::read_dir(pkg)
         .into_iter()
@@ -421,7 +425,7 @@ fn built_in_pkg(pkg: &Path) -> Vec<PathBuf> {
         .map(|entry| entry.path())
         .filter(|path| {
             let name = file_name(path);
-            name == "guanai.js" || (name.starts_with("guanai-") && path.is_dir())
+            name == "guanai.js" || name.starts_with("guanai-")
         })
         .collect()
 }
