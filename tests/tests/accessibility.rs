@@ -243,7 +243,7 @@ async fn a_sign_up_with_the_keyboard_alone() {
     // Focus went to the confirmation, so a screen reader announces it.
     let focused = client
         .execute(
-            &format!("return {DEEP_FOCUS}?.closest('.success') !== null"),
+            &format!("return ({DEEP_FOCUS}?.closest('.success') ?? null) !== null"),
             vec![],
         )
         .await

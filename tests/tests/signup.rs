@@ -256,7 +256,7 @@ async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
     wait_until(
         &client,
         &format!(
-            "return {}?.querySelector('#apply-company') !== null",
+            "return ({}?.querySelector('#apply-company') ?? null) !== null",
             shadow("apply")
         ),
     )
@@ -304,7 +304,7 @@ async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
     wait_until(
         &client,
         &format!(
-            "return {}?.querySelector('#apply-company') !== null",
+            "return ({}?.querySelector('#apply-company') ?? null) !== null",
             shadow("apply")
         ),
     )
