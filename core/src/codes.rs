@@ -1,4 +1,4 @@
-//! The code lists of the public contract (`shared/DESIGN.md` § Codes).
+//! The code lists of the public contract (README, **Codes** under the HTTP API).
 //!
 //! Each code serialises as the exact lowercase string the contract names, and each has a zh-CN and
 //! an English label. Codes are parsed from attributes and query strings with [`FromStr`], which

@@ -43,6 +43,17 @@ pub fn etag_of(body: &str) -> String {
     format!("\"{:016x}\"", guanai_core::digest::fnv1a64(body.as_bytes()))
 }
 
+/// The ETag of the stored published snapshot, from its metadata; a snapshot written without
+/// metadata (by hand, say) is hashed now rather than failing.
+pub fn stored_etag(stored: &crate::store::KvValue) -> String {
+    stored
+        .metadata
+        .clone()
+        .and_then(|metadata| serde_json::from_value::<SnapshotMeta>(metadata).ok())
+        .map(|metadata| metadata.etag)
+        .unwrap_or_else(|| etag_of(&stored.value))
+}
+
 /// The writes that publish `catalogue`, in the order they must happen. Refuses an invalid
 /// catalogue with the field errors, so nothing half-valid is ever published.
 pub fn publish_entries(catalogue: &Catalogue) -> Result<Vec<KvEntry>, Vec<FieldError>> {

@@ -1,6 +1,6 @@
 //! The router: request in, outcome out. Runtime-free, so tests call it without a server.
 
-use crate::catalog::{self, SnapshotMeta};
+use crate::catalog;
 use crate::context::Context;
 use crate::cors;
 use crate::error::ApiError;
@@ -205,12 +205,7 @@ async fn catalog_response(request: &ApiRequest, kv: &impl Kv) -> Result<ApiRespo
         .await
         .map_err(|error| ApiError::Storage(error.0))?;
     let stored = stored.ok_or(ApiError::CatalogUnavailable)?;
-    let etag = stored
-        .metadata
-        .and_then(|metadata| serde_json::from_value::<SnapshotMeta>(metadata).ok())
-        .map(|metadata| metadata.etag)
-        // Written without metadata (by hand, say): hash it now rather than fail.
-        .unwrap_or_else(|| catalog::etag_of(&stored.value));
+    let etag = catalog::stored_etag(&stored);
     let response = if client_has(request.header("if-none-match"), &etag) {
         ApiResponse::empty(304)
     } else {

@@ -58,13 +58,14 @@ const CATALOGUE_LINK = ["查看福利目录（简明版）", "View the benefit c
 // every engine with reference types also has: Chrome 96, Safari 15, Firefox 79).
 const PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 4, 4, 1, 111, 0, 1]);
 
-function webAssemblyWorks() {
+/** Whether this engine can run our wasm, asked once: the answer cannot change on a page. */
+const WASM_WORKS = (() => {
   try {
     return typeof WebAssembly === "object" && WebAssembly.validate(PROBE);
   } catch {
     return false;
   }
-}
+})();
 
 /** An error meaning: this engine cannot run our wasm (as opposed to a network failure). */
 class Unsupported extends Error {}
@@ -167,7 +168,7 @@ function load(bundle) {
     const glue = new URL(bundle.glue, BUNDLE).href;
     const wasm = new URL(bundle.wasm, BUNDLE);
     loading = (async () => {
-      if (!webAssemblyWorks()) throw new Unsupported("no WebAssembly with reference types");
+      if (!WASM_WORKS) throw new Unsupported("no WebAssembly with reference types");
       const exports = await import(glue);
       await instantiate(exports, take(wasm));
       return exports;
@@ -177,7 +178,7 @@ function load(bundle) {
       if (!(error instanceof Unsupported)) loaded.delete(bundle);
     });
     loaded.set(bundle, loading);
-    if (webAssemblyWorks()) fetchAhead(wasm);
+    if (WASM_WORKS) fetchAhead(wasm);
   }
   return loading;
 }
@@ -204,10 +205,10 @@ function plan() {
     const bundle = bundleFor(element.localName, kinds);
     load(bundle);
     stylesheet(bundle);
-    if (ELEMENTS[element.localName].reads && webAssemblyWorks()) {
+    if (ELEMENTS[element.localName].reads && WASM_WORKS) {
       fetchAhead(`${apiOf(element)}/v1/catalog`);
     }
-    element._bundle.resolve(bundle);
+    element._choose(bundle);
   }
 }
 
@@ -238,9 +239,8 @@ class GuanaiElement extends HTMLElement {
     const kind = ELEMENTS[this.localName];
     if (!waiting.size) queueMicrotask(plan);
     waiting.add(this);
-    let chosen;
-    this._bundle = { resolve: (bundle) => chosen(bundle) };
-    const bundle = new Promise((resolve) => (chosen = resolve));
+    // `plan` chooses the bundle once every element of this task has connected.
+    const bundle = new Promise((resolve) => (this._choose = resolve));
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     // The reserved box: set through the CSSOM, which a strict style-src allows.
     const box = document.createElement("div");

@@ -11,7 +11,7 @@ use crate::{Result, root};
 
 /// Where `cargo xtask dev` keeps local KV between runs.
 pub const DEV_STATE: &str = ".wrangler/state";
-/// The port `cargo xtask dev` serves on (DESIGN.md § Local run).
+/// The port `cargo xtask dev` serves on (README § The two commands).
 pub const DEV_PORT: u16 = 8787;
 
 /// `cargo xtask dev`.

@@ -1,5 +1,5 @@
-//! Installs what is missing, skips what is there. Versions come from TOOLCHAIN.md: they are the
-//! ones known to work together on these machines.
+//! Installs what is missing, skips what is there. Versions are those ARCHITECTURE § Toolchain
+//! lists: the ones known to work together on these machines.
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -24,10 +24,11 @@ mod tests;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use guanai_core::describe::Standing;
 use guanai_core::i18n::{PageUi, fill};
 use guanai_core::{Catalogue, Lang, ServiceArea};
 
-use crate::catalog::{self, SnapshotMeta};
+use crate::catalog;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::Kv;
 
@@ -213,11 +214,7 @@ pub async fn respond(
         Ok(None) => return (unavailable(lang), None),
         Err(error) => return (unavailable(lang), Some(error.0)),
     };
-    let snapshot_etag = stored
-        .metadata
-        .and_then(|metadata| serde_json::from_value::<SnapshotMeta>(metadata).ok())
-        .map(|metadata| metadata.etag)
-        .unwrap_or_else(|| catalog::etag_of(&stored.value));
+    let snapshot_etag = catalog::stored_etag(&stored);
     let now = chrono::DateTime::from_timestamp_millis(now_ms as i64).unwrap_or_default();
     let today = guanai_core::time::shanghai_date(now);
     let etag = page_etag(&snapshot_etag, lang, today);
@@ -259,7 +256,7 @@ fn current(catalogue: &Catalogue, today: chrono::NaiveDate) -> Vec<&guanai_core:
     let mut current: Vec<_> = catalogue
         .benefits
         .iter()
-        .filter(|benefit| benefit.valid_until.is_none_or(|until| today <= until))
+        .filter(|benefit| Standing::of(benefit, today) != Some(Standing::Ended))
         .collect();
     current.sort_by_key(|benefit| {
         ServiceArea::ALL
