@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::ServiceArea;
 use crate::consent::{self, ApplicationConsents};
+use crate::model::{Benefit, DraftBenefit, DraftPartner, Partner, PartnerKind, Text};
 use crate::signup::{has_control, mobile_error, person_name};
 use crate::validate::FieldError;
 use crate::{credit_code, mobile, regions};
@@ -31,6 +32,71 @@ pub struct PartnerApplication {
     pub offers: Vec<OfferedBenefit>,
     pub message: String,
     pub consents: ApplicationConsents,
+}
+
+/// What accepting an application creates: a draft partner and one draft benefit per offer,
+/// all *archived*. Their texts are the company's own words in one language, so nothing
+/// reaches the public catalogue until a person has completed the drafts (both languages,
+/// locations, how to redeem) and un-archived them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedDrafts {
+    pub partner: DraftPartner,
+    pub benefits: Vec<DraftBenefit>,
+}
+
+impl AcceptedDrafts {
+    /// The drafts for application `reference` from `company` offering `offers`, made by staff
+    /// member `by` at `at_ms`. The partner's id is `pa-<reference>`, its benefits'
+    /// `pa-<reference>-<n>`: accepting the same application twice writes the same drafts.
+    pub fn new(
+        reference: &str,
+        company: &str,
+        offers: &[OfferedBenefit],
+        by: &str,
+        at_ms: u64,
+    ) -> AcceptedDrafts {
+        let partner_id = format!("pa-{}", reference.to_ascii_lowercase());
+        let draft = |text: &str| Text::new(text, text);
+        let benefits = offers
+            .iter()
+            .enumerate()
+            .map(|(i, offer)| {
+                let title: String = offer.description.chars().take(30).collect();
+                DraftBenefit {
+                    benefit: Benefit {
+                        id: format!("{partner_id}-{}", i + 1),
+                        partner: partner_id.clone(),
+                        area: offer.area.unwrap_or(ServiceArea::Life),
+                        title: draft(&title),
+                        description: draft(&offer.description),
+                        regions: offer.regions.clone(),
+                        eligible_levels: Vec::new(),
+                        valid_from: None,
+                        valid_until: None,
+                        how_to_redeem: Text::new("请联系合作单位。", "Contact the partner."),
+                    },
+                    archived: true,
+                    updated_by: by.to_string(),
+                    updated_at_ms: at_ms,
+                }
+            })
+            .collect();
+        let partner = DraftPartner {
+            partner: Partner {
+                id: partner_id,
+                name: draft(company),
+                kind: PartnerKind::Other,
+                locations: Vec::new(),
+                contact: Default::default(),
+                awards: Vec::new(),
+            },
+            association: None,
+            archived: true,
+            updated_by: by.to_string(),
+            updated_at_ms: at_ms,
+        };
+        AcceptedDrafts { partner, benefits }
+    }
 }
 
 /// How many benefits one application may propose.
@@ -198,6 +264,40 @@ fn plausible_email(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accepting_makes_archived_drafts_that_publish_nothing_until_completed() {
+        let offers = [
+            OfferedBenefit {
+                area: None,
+                description: "一".repeat(40),
+                regions: vec!["120000".into()],
+            },
+            OfferedBenefit {
+                area: Some(ServiceArea::Health),
+                description: "体检八折".into(),
+                regions: Vec::new(),
+            },
+        ];
+        let drafts = AcceptedDrafts::new("PA-7K2", "示例公司", &offers, "plan.admin", 9);
+        assert_eq!(drafts.partner.partner.id, "pa-pa-7k2");
+        assert_eq!(
+            drafts.partner.partner.name,
+            Text::new("示例公司", "示例公司")
+        );
+        assert!(drafts.partner.archived && drafts.benefits.iter().all(|b| b.archived));
+        let ids: Vec<&str> = drafts
+            .benefits
+            .iter()
+            .map(|b| b.benefit.id.as_str())
+            .collect();
+        assert_eq!(ids, ["pa-pa-7k2-1", "pa-pa-7k2-2"]);
+        let first = &drafts.benefits[0].benefit;
+        assert_eq!(first.area, ServiceArea::Life, "an offer without an area");
+        assert_eq!(first.title.zh.chars().count(), 30);
+        assert_eq!(first.regions, ["120000"]);
+        assert_eq!(drafts.benefits[1].updated_by, "plan.admin");
+    }
 
     fn filled() -> PartnerApplication {
         PartnerApplication {

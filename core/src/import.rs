@@ -242,9 +242,72 @@ pub fn benefits(text: &str) -> Result<Vec<Benefit>, Vec<FieldError>> {
 
 /// Partners from a CSV file (one row per location), or every problem in it.
 pub fn partners(text: &str) -> Result<Vec<Partner>, Vec<FieldError>> {
+    partners_with_lines(text).map(|(partners, _)| partners)
+}
+
+/// Where each partner and each of its locations stood in the file, so that the domain's
+/// errors about them (`partners[0].locations[1].lat`) are reported as the file's rows and
+/// columns (`rows[3].lat`), as the cells' own errors are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartnerLines {
+    /// Per partner: the line of its first row, and the line of each location.
+    partners: Vec<(usize, Vec<usize>)>,
+}
+
+impl PartnerLines {
+    /// The line partner `index` starts on (its first row).
+    pub fn line(&self, index: usize) -> Option<usize> {
+        self.partners.get(index).map(|(line, _)| *line)
+    }
+
+    /// `error` as the file's row and column, when it names a partner of this file.
+    pub fn as_row(&self, mut error: FieldError) -> FieldError {
+        let Some((index, rest)) = indexed(&error.field, "partners[") else {
+            return error;
+        };
+        let Some((first, locations)) = self.partners.get(index) else {
+            return error;
+        };
+        error.field = match indexed(rest, "locations[") {
+            Some((j, field)) => {
+                let column = match field {
+                    "id" => "location_id".to_string(),
+                    "name.zh" | "name.en" => format!("location_{}", field.replace('.', "_")),
+                    other => other.replace('.', "_"),
+                };
+                let line = locations.get(j).copied().unwrap_or(*first);
+                format!("rows[{line}].{column}")
+            }
+            None => format!(
+                "rows[{first}].{}",
+                rest.trim_start_matches("contact.").replace('.', "_")
+            ),
+        };
+        error
+    }
+}
+
+/// `benefits[3].title.zh` → `rows[5].title_zh`: a domain error about the benefit on row
+/// `index + 2` (one row per benefit, after the header) named by the file's column.
+pub fn benefit_as_row(mut error: FieldError) -> FieldError {
+    if let Some((index, column)) = indexed(&error.field, "benefits[") {
+        error.field = format!("rows[{}].{}", index + 2, column.replace('.', "_"));
+    }
+    error
+}
+
+/// `partners[3].name.zh` with `prefix` `partners[` → `(3, "name.zh")`.
+fn indexed<'f>(field: &'f str, prefix: &str) -> Option<(usize, &'f str)> {
+    let (index, rest) = field.strip_prefix(prefix)?.split_once("].")?;
+    Some((index.parse().ok()?, rest))
+}
+
+/// [`partners`], with where each came from in the file.
+pub fn partners_with_lines(text: &str) -> Result<(Vec<Partner>, PartnerLines), Vec<FieldError>> {
     let rows = rows(text, PARTNER_COLUMNS)?;
     let mut errors = Vec::new();
     let mut partners: Vec<Partner> = Vec::new();
+    let mut lines = PartnerLines::default();
     for (i, cells) in rows.iter().enumerate() {
         let mut row = Row {
             cells,
@@ -279,24 +342,38 @@ pub fn partners(text: &str) -> Result<Vec<Partner>, Vec<FieldError>> {
             })
         };
         let optional = |value: String| (!value.is_empty()).then_some(value);
-        match partners.iter_mut().find(|p| p.id == id) {
-            Some(partner) => partner.locations.extend(location),
-            None => partners.push(Partner {
-                id: id.clone(),
-                name: Text::new(row.get("name_zh"), row.get("name_en")),
-                kind: kind.unwrap_or(PartnerKind::Other),
-                locations: location.into_iter().collect(),
-                contact: Contact {
-                    phone: optional(row.get("phone")),
-                    email: optional(row.get("email")),
-                    website: optional(row.get("website")),
-                },
-                awards: years.into_iter().map(Award::caring_unit).collect(),
-            }),
+        let line = i + 2;
+        match partners.iter().position(|p| p.id == id) {
+            Some(index) => {
+                if location.is_some() {
+                    lines.partners[index].1.push(line);
+                }
+                partners[index].locations.extend(location);
+            }
+            None => {
+                let location_lines = if location.is_some() {
+                    vec![line]
+                } else {
+                    Vec::new()
+                };
+                lines.partners.push((line, location_lines));
+                partners.push(Partner {
+                    id: id.clone(),
+                    name: Text::new(row.get("name_zh"), row.get("name_en")),
+                    kind: kind.unwrap_or(PartnerKind::Other),
+                    locations: location.into_iter().collect(),
+                    contact: Contact {
+                        phone: optional(row.get("phone")),
+                        email: optional(row.get("email")),
+                        website: optional(row.get("website")),
+                    },
+                    awards: years.into_iter().map(Award::caring_unit).collect(),
+                });
+            }
         }
     }
     if errors.is_empty() {
-        Ok(partners)
+        Ok((partners, lines))
     } else {
         Err(errors)
     }
@@ -305,6 +382,33 @@ pub fn partners(text: &str) -> Result<Vec<Partner>, Vec<FieldError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domain_errors_name_the_rows_and_columns_of_the_file() {
+        let text = "id,name_zh,name_en,kind,phone,email,website,awards,location_id,location_name_zh,location_name_en,address_zh,address_en,region,lat,lon\n\
+            a,甲,A,hotel,,,,,a-1,,,地址,Addr,110105,39.9,116.4\n\
+            b,乙,,dental,,,,,,,,,,,,\n\
+            a,,,hotel,,,,,a-2,,,地址二,Addr 2,110199,39.9,116.4\n";
+        let (partners, lines) = partners_with_lines(text).unwrap();
+        let errors = crate::validate::catalogue(&crate::Catalogue {
+            version: "draft".into(),
+            published_at: chrono::DateTime::UNIX_EPOCH,
+            sample: false,
+            partners,
+            benefits: Vec::new(),
+        })
+        .unwrap_err();
+        let fields: Vec<String> = errors.into_iter().map(|e| lines.as_row(e).field).collect();
+        assert!(
+            fields.contains(&"rows[3].name_en".to_string()),
+            "{fields:?}"
+        );
+        assert!(fields.contains(&"rows[4].region".to_string()), "{fields:?}");
+        assert!(fields.iter().all(|f| f.starts_with("rows[")), "{fields:?}");
+        assert_eq!(lines.line(1), Some(3));
+        let benefit = FieldError::new("benefits[3].title.zh", "required", "z", "e");
+        assert_eq!(benefit_as_row(benefit).field, "rows[5].title_zh");
+    }
 
     const BENEFITS: &str = "\u{feff}id,partner,area,title_zh,title_en,description_zh,description_en,regions,levels,valid_from,valid_until,how_to_redeem_zh,how_to_redeem_en\r\n\
         weier-dental-winter,weier-dental,health,冬季口腔检查,Winter dental check,\"免费检查，含洁牙\",\"Free check-up, with cleaning\",110000,intermediate senior,2026-12-01,2027-02-28,出示社工证,Show your certificate\r\n\

@@ -58,6 +58,7 @@ pub mod mobile;
 pub mod model;
 pub mod places;
 pub mod regions;
+pub mod review;
 pub mod search;
 pub mod signup;
 pub mod staff;
@@ -65,6 +66,7 @@ pub mod synthetic;
 pub mod table;
 pub mod time;
 pub mod validate;
+pub mod wire;
 
 pub use codes::{Association, Lang, QualificationLevel, ServiceArea};
 pub use model::{Award, Benefit, Catalogue, Contact, Location, Partner, PartnerKind, Text};

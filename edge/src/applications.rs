@@ -6,16 +6,17 @@
 
 use guanai_core::application::{self, OfferedBenefit, PartnerApplication};
 use guanai_core::consent::ApplicationConsents;
+use guanai_core::wire::{Acknowledgement, ApplicationMeta, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::crypto::{self, Sealed};
 use crate::error::ApiError;
-use crate::forms::{self, Admission};
+use crate::forms::{self, Accepted, Fresh, Write};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::signups::StaffDecision;
-use crate::store::Kv;
+use crate::store::{Kv, PutOptions};
 
 /// The contact person's details, sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,8 +34,8 @@ pub struct ApplicationRecord {
     pub company: String,
     pub credit_code: String,
     pub offers: Vec<OfferedBenefit>,
-    /// `received`, then `accepted` or `declined` by staff.
-    pub status: String,
+    /// [`Status::Received`], then accepted or declined by staff.
+    pub status: Status,
     pub created_at_ms: u64,
     pub consents: ApplicationConsents,
     pub contact: Sealed,
@@ -43,23 +44,35 @@ pub struct ApplicationRecord {
     pub decision: Option<StaffDecision>,
 }
 
-/// Handles `POST /v1/partner-applications`.
+/// Handles `POST /v1/partner-applications`: [`forms::handle`] with the application's accept
+/// step.
 pub async fn create(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    let (submission, secrets, idempotency_key) =
-        match forms::admit::<PartnerApplication>(request, ctx, "applications").await? {
-            Admission::Replay(response) => return Ok(response),
-            Admission::Fresh {
-                submission,
-                secrets,
-                idempotency_key,
-            } => (submission, secrets, idempotency_key),
-        };
-    let valid = application::validate(&submission.form).map_err(ApiError::Validation)?;
+    forms::handle(request, ctx, "applications", async |fresh| {
+        accept(ctx, fresh)
+    })
+    .await
+}
+
+/// The record key of application `reference`.
+pub fn record_key(reference: &str) -> String {
+    format!("application:{reference}")
+}
+
+/// Validates an application and seals the contact person's details.
+fn accept(
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    Fresh {
+        submission,
+        secrets,
+        idempotency_key,
+    }: Fresh<PartnerApplication>,
+) -> Result<Accepted, ApiError> {
+    let valid = application::validate(&submission.form)?;
     let reference = crypto::reference("PA", &secrets.mobile_hash, &idempotency_key);
-    let key = format!("application:{reference}");
+    let key = record_key(&reference);
     let contact = ContactDetails {
         contact_person: valid.contact_person.clone(),
         mobile: valid.mobile.clone(),
@@ -71,20 +84,34 @@ pub async fn create(
         company: valid.company,
         credit_code: valid.credit_code,
         offers: valid.offers,
-        status: "received".into(),
+        status: Status::Received,
         created_at_ms: ctx.now_ms,
         consents: valid.consents,
         contact: crypto::seal_json(&secrets.personal_data, &ctx.entropy, &key, &contact)
             .map_err(ApiError::Storage)?,
         decision: None,
     };
-    let metadata = serde_json::json!({"status": record.status, "created_at_ms": record.created_at_ms, "company": record.company});
-    forms::store_record(ctx.kv, &key, &record, metadata).await?;
-    let body = serde_json::json!({"reference": reference, "status": "received"});
-    forms::remember(
-        ctx,
-        &idempotency_key,
-        ApiResponse::json(201, body.to_string()),
-    )
-    .await
+    let acknowledgement = Acknowledgement {
+        reference,
+        status: Status::Received,
+    };
+    Ok(Accepted::Store {
+        writes: vec![Write::json(
+            &key,
+            &record,
+            PutOptions::listed(&record.meta())?,
+        )?],
+        answer: ApiResponse::json(201, serde_json::to_string(&acknowledgement)?),
+    })
+}
+
+impl ApplicationRecord {
+    /// What KV keeps beside the record, for the list.
+    pub fn meta(&self) -> ApplicationMeta {
+        ApplicationMeta {
+            status: self.status,
+            created_at_ms: self.created_at_ms,
+            company: self.company.clone(),
+        }
+    }
 }

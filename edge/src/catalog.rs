@@ -99,10 +99,7 @@ pub async fn published_partner_ids(
     struct Id {
         id: String,
     }
-    let stored = kv
-        .get(PUBLISHED_KEY)
-        .await
-        .map_err(crate::error::ApiError::storage)?;
+    let stored = kv.get(PUBLISHED_KEY).await?;
     let Some(stored) = stored else {
         return Ok(Vec::new());
     };

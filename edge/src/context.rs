@@ -16,3 +16,12 @@ pub struct Context<'a, K, L> {
     /// 32 fresh random bytes: ids and nonces.
     pub entropy: [u8; 32],
 }
+
+impl<K, L> Context<'_, K, L> {
+    /// The worker's keys; a storage fault (500, logged) when one is missing.
+    pub fn secrets(&self) -> Result<Secrets, crate::error::ApiError> {
+        self.secrets
+            .clone()
+            .map_err(crate::error::ApiError::Storage)
+    }
+}

@@ -11,7 +11,7 @@ pub enum ApiError {
     /// No such route (or asset).
     NotFound,
     /// The route exists but not for this method; `allow` lists the methods it takes.
-    MethodNotAllowed { allow: &'static str },
+    MethodNotAllowed { allow: String },
     /// The request could not be understood.
     BadRequest,
     /// The input was understood but some fields are invalid.
@@ -24,10 +24,42 @@ pub enum ApiError {
     Storage(String),
 }
 
-impl ApiError {
-    /// Wraps a storage failure.
-    pub fn storage(error: crate::store::StoreError) -> ApiError {
+/// A storage failure, so that `?` on any KV call maps it.
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> ApiError {
         ApiError::Storage(error.0)
+    }
+}
+
+/// A value the server itself wrote or reads back that (de)serialises badly is a storage fault.
+/// A client's body that does not parse is a bad request instead: [`ApiRequest::json`] maps it.
+///
+/// [`ApiRequest::json`]: crate::http::ApiRequest::json
+impl From<serde_json::Error> for ApiError {
+    fn from(error: serde_json::Error) -> ApiError {
+        // Where and what kind, never the text: serde's messages quote the value they met.
+        ApiError::Storage(format!(
+            "json {:?} error at {}:{}",
+            error.classify(),
+            error.line(),
+            error.column()
+        ))
+    }
+}
+
+/// Field errors from the domain's rules, so that `?` on a validation answers 422.
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> ApiError {
+        ApiError::Validation(errors)
+    }
+}
+
+impl ApiError {
+    /// 405 for a route that takes only `allow` (e.g. `GET, HEAD`).
+    pub fn method_not_allowed(allow: impl Into<String>) -> ApiError {
+        ApiError::MethodNotAllowed {
+            allow: allow.into(),
+        }
     }
 }
 
@@ -74,7 +106,7 @@ impl ApiError {
         let status = self.status();
         let code = self.code();
         let allow = match &self {
-            ApiError::MethodNotAllowed { allow } => Some(*allow),
+            ApiError::MethodNotAllowed { allow } => Some(allow.clone()),
             _ => None,
         };
         let fields = match self {
@@ -100,7 +132,7 @@ mod tests {
     fn every_error_has_the_contract_shape() {
         let errors = [
             ApiError::NotFound,
-            ApiError::MethodNotAllowed { allow: "GET" },
+            ApiError::method_not_allowed("GET"),
             ApiError::BadRequest,
             ApiError::Validation(vec![FieldError {
                 field: "mobile".into(),
@@ -130,7 +162,7 @@ mod tests {
 
     #[test]
     fn validation_lists_fields_and_405_says_what_is_allowed() {
-        let response = ApiError::MethodNotAllowed { allow: "GET, HEAD" }.into_response();
+        let response = ApiError::method_not_allowed("GET, HEAD").into_response();
         assert_eq!(response.header("allow"), Some("GET, HEAD"));
         let field = FieldError {
             field: "mobile".into(),

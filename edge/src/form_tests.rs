@@ -415,7 +415,7 @@ fn a_partner_application_is_stored_for_review_with_the_contact_sealed() {
     assert!(!stored.value.contains("13900001111") && !stored.value.contains("李娜"));
     let record: ApplicationRecord = serde_json::from_str(&stored.value).unwrap();
     assert_eq!(record.credit_code, "91110000802100433B");
-    assert_eq!(record.status, "received");
+    assert_eq!(record.status, guanai_core::wire::Status::Received);
     let replay = run(
         &kv,
         post("/v1/partner-applications", "apply-0001", String::new()),

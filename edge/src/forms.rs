@@ -1,10 +1,13 @@
-//! What both public forms share: idempotent replays, per-client rate limits, size limits, bot
-//! screening (honeypot, minimum fill time, proof of work) — in that order, so that a retry of an
-//! acknowledged submission always gets its original answer, even when the client is now over
-//! its rate limit.
+//! What both public forms share, and the order it runs in ([`handle`]): idempotent replays,
+//! per-client rate limits, bot screening (honeypot, minimum fill time, proof of work), the
+//! form's own accept step, the writes it asks for, and the remembered answer. Replays come
+//! first, so that a retry of an acknowledged submission always gets its original answer, even
+//! when the client is now over its rate limit. (The body's size is checked by the router,
+//! before all of this.)
 
 use guanai_core::challenge;
 use guanai_core::i18n::ErrorCode;
+use guanai_core::wire::{ChallengeIssued, Solution, Submission};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -15,30 +18,8 @@ use crate::limits::RateLimiter;
 use crate::secrets::Secrets;
 use crate::store::{Kv, PutOptions};
 
-/// Largest accepted body. A sign-up is about 1 KB; this leaves room without inviting abuse.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// How long a replay returns the original answer.
 const IDEMPOTENCY_TTL_SECONDS: u64 = 7 * 24 * 3600;
-
-/// The envelope both forms are posted in.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Submission<T> {
-    pub form: T,
-    pub challenge: Solution,
-    /// Honeypot: a field hidden from people; anything typed here was typed by a bot.
-    #[serde(default)]
-    pub website: String,
-    /// Milliseconds between the form appearing and the submit press.
-    #[serde(default)]
-    pub elapsed_ms: u64,
-}
-
-/// A solved proof-of-work challenge.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Solution {
-    pub token: String,
-    pub nonce: u64,
-}
 
 /// A stored answer, replayed for the same `Idempotency-Key`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,18 +28,81 @@ struct StoredAnswer {
     body: String,
 }
 
-/// Either the original answer to a replay, or a new submission that passed every screen.
-pub enum Admission<T> {
-    Replay(ApiResponse),
-    Fresh {
-        submission: Submission<T>,
-        secrets: Secrets,
-        idempotency_key: String,
-    },
+/// A submission that passed every screen, handed to its form's accept step.
+pub struct Fresh<T> {
+    pub submission: Submission<T>,
+    pub secrets: Secrets,
+    /// The KV key of this submission's answer (`idempotency:<kind>:<Idempotency-Key>`): the
+    /// same on every retry, so a form may derive a record key from it.
+    pub idempotency_key: String,
 }
 
-/// Screens a POST to one of the form routes (`kind` is `signups` or `applications`).
-pub async fn admit<T: DeserializeOwned>(
+/// One KV write a form asks for.
+pub struct Write {
+    pub key: String,
+    pub value: String,
+    pub options: PutOptions,
+}
+
+impl Write {
+    /// `value` as JSON under `key`.
+    pub fn json(key: &str, value: &impl Serialize, options: PutOptions) -> Result<Write, ApiError> {
+        Ok(Write {
+            key: key.to_string(),
+            value: serde_json::to_string(value)?,
+            options,
+        })
+    }
+}
+
+/// What a form's accept step decided about a fresh submission. Field errors are an `Err`
+/// instead, and are not remembered: the person corrects them and sends again.
+pub enum Accepted {
+    /// Store `writes`, in this order, then answer `answer` (and remember it).
+    Store {
+        writes: Vec<Write>,
+        answer: ApiResponse,
+    },
+    /// Answer without storing anything (and remember it), e.g. "already registered".
+    Answer(ApiResponse),
+}
+
+/// A POST to one of the form routes (`kind` is `signups` or `applications`), in the one
+/// order: a replay gets its original answer; otherwise the submission is screened, `accept`
+/// decides, the writes it asks for are made, and the answer is remembered for replays. A
+/// crash between a write and the remembered answer leaves the writes done; the retry runs
+/// `accept` again, which must then land on the same keys.
+pub async fn handle<T: DeserializeOwned, Ctx: Kv, Lim: RateLimiter>(
+    request: &ApiRequest,
+    ctx: &Context<'_, Ctx, Lim>,
+    kind: &str,
+    accept: impl AsyncFnOnce(Fresh<T>) -> Result<Accepted, ApiError>,
+) -> Result<ApiResponse, ApiError> {
+    let fresh = match admit(request, ctx, kind).await? {
+        Admission::Replay(response) => return Ok(response),
+        Admission::Fresh(fresh) => fresh,
+    };
+    let idempotency_key = fresh.idempotency_key.clone();
+    let answer = match accept(fresh).await? {
+        Accepted::Store { writes, answer } => {
+            for write in writes {
+                ctx.kv.put(&write.key, &write.value, write.options).await?;
+            }
+            answer
+        }
+        Accepted::Answer(answer) => answer,
+    };
+    remember(ctx, &idempotency_key, answer).await
+}
+
+/// Either the original answer to a replay, or a new submission that passed every screen.
+enum Admission<T> {
+    Replay(ApiResponse),
+    Fresh(Fresh<T>),
+}
+
+/// Screens a POST to one of the form routes. (Its size was checked by the router.)
+async fn admit<T: DeserializeOwned>(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     kind: &str,
@@ -75,12 +119,7 @@ pub async fn admit<T: DeserializeOwned>(
         return Err(ApiError::Refused(ErrorCode::IdempotencyKeyRequired));
     }
     let idempotency_key = format!("idempotency:{kind}:{key}");
-    if let Some(stored) = ctx
-        .kv
-        .get(&idempotency_key)
-        .await
-        .map_err(ApiError::storage)?
-    {
+    if let Some(stored) = ctx.kv.get(&idempotency_key).await? {
         let answer: StoredAnswer = serde_json::from_str(&stored.value)
             .map_err(|_| ApiError::Storage(format!("unreadable {kind} idempotency record")))?;
         return Ok(Admission::Replay(ApiResponse::json(
@@ -92,24 +131,20 @@ pub async fn admit<T: DeserializeOwned>(
     if !ctx.limiter.allow(&format!("{kind}:{client}")).await {
         return Err(ApiError::Refused(ErrorCode::RateLimited));
     }
-    if request.body_over(MAX_BODY_BYTES) {
-        return Err(ApiError::Refused(ErrorCode::PayloadTooLarge));
-    }
-    let submission: Submission<T> =
-        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let submission: Submission<T> = request.json()?;
     if !submission.website.trim().is_empty() {
         return Err(ApiError::Refused(ErrorCode::SpamSuspected));
     }
     if submission.elapsed_ms < challenge::MIN_FILL_MS {
         return Err(ApiError::Refused(ErrorCode::TooFast));
     }
-    let secrets = ctx.secrets.clone().map_err(ApiError::Storage)?;
+    let secrets = ctx.secrets()?;
     spend_challenge(ctx, &secrets, &submission.challenge).await?;
-    Ok(Admission::Fresh {
+    Ok(Admission::Fresh(Fresh {
         submission,
         secrets,
         idempotency_key,
-    })
+    }))
 }
 
 /// Verifies the proof of work and records its id so it cannot be used again.
@@ -136,46 +171,16 @@ async fn spend_challenge(
         },
     )?;
     let used_key = format!("challenge-used:{id}");
-    if ctx
-        .kv
-        .get(&used_key)
-        .await
-        .map_err(ApiError::storage)?
-        .is_some()
-    {
+    if ctx.kv.get(&used_key).await?.is_some() {
         return Err(ApiError::Refused(ErrorCode::ChallengeUsed));
     }
-    let options = PutOptions {
-        metadata: None,
-        expiration_ttl: Some(challenge::MAX_AGE_SECONDS + 120),
-    };
-    ctx.kv
-        .put(&used_key, "1", options)
-        .await
-        .map_err(ApiError::storage)
-}
-
-/// Stores a form's record as JSON under its own key, with the facets the admin lists by as
-/// metadata.
-pub async fn store_record(
-    kv: &impl Kv,
-    key: &str,
-    record: &impl Serialize,
-    metadata: serde_json::Value,
-) -> Result<(), ApiError> {
-    let value =
-        serde_json::to_string(record).map_err(|error| ApiError::Storage(error.to_string()))?;
-    let options = PutOptions {
-        metadata: Some(metadata),
-        expiration_ttl: None,
-    };
-    kv.put(key, &value, options)
-        .await
-        .map_err(ApiError::storage)
+    let options = PutOptions::expiring(challenge::MAX_AGE_SECONDS + 120);
+    ctx.kv.put(&used_key, "1", options).await?;
+    Ok(())
 }
 
 /// Records `response` as the answer for this submission's key and returns it.
-pub async fn remember(
+async fn remember(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     idempotency_key: &str,
     response: ApiResponse,
@@ -184,16 +189,8 @@ pub async fn remember(
         status: response.status,
         body: response.body.clone(),
     };
-    let value =
-        serde_json::to_string(&answer).map_err(|error| ApiError::Storage(error.to_string()))?;
-    let options = PutOptions {
-        metadata: None,
-        expiration_ttl: Some(IDEMPOTENCY_TTL_SECONDS),
-    };
-    ctx.kv
-        .put(idempotency_key, &value, options)
-        .await
-        .map_err(ApiError::storage)?;
+    let options = PutOptions::expiring(IDEMPOTENCY_TTL_SECONDS);
+    crate::kv_json::write_json(ctx.kv, idempotency_key, &answer, options).await?;
     Ok(response)
 }
 
@@ -201,7 +198,7 @@ pub async fn remember(
 pub fn issue_challenge(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    let secrets = ctx.secrets.clone().map_err(ApiError::Storage)?;
+    let secrets = ctx.secrets()?;
     let mut id = [0; 16];
     id.copy_from_slice(&ctx.entropy[..16]);
     let token = challenge::issue(
@@ -210,10 +207,10 @@ pub fn issue_challenge(
         ctx.now_ms / 1000,
         challenge::DIFFICULTY,
     );
-    let body = serde_json::json!({
-        "token": token,
-        "difficulty": challenge::DIFFICULTY,
-        "expires_in": challenge::MAX_AGE_SECONDS,
-    });
-    Ok(ApiResponse::json(200, body.to_string()).with_header("cache-control", "no-store"))
+    let body = serde_json::to_string(&ChallengeIssued {
+        token,
+        difficulty: challenge::DIFFICULTY,
+        expires_in: challenge::MAX_AGE_SECONDS,
+    })?;
+    Ok(ApiResponse::json(200, body).with_header("cache-control", "no-store"))
 }

@@ -21,6 +21,7 @@ pub mod forms;
 #[cfg(test)]
 mod hostile_tests;
 pub mod http;
+pub mod kv_json;
 pub mod limits;
 #[cfg(test)]
 mod openapi_tests;

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use guanai_core::import::PARTNER_COLUMNS;
 use serde_json::{Value, json};
 
-use crate::admin::ROUTES;
-use crate::admin::session::COOKIE;
+use crate::admin::guard::COOKIE;
+use crate::admin::routes::samples;
 use crate::catalog::PUBLISHED_KEY;
 use crate::form_tests::{application_form, envelope, post, signup_form, solved_challenge};
 use crate::http::{ApiRequest, ApiResponse};
@@ -25,7 +25,7 @@ use crate::testing::{
 
 const DOCUMENT: &str = include_str!("../openapi.json");
 
-/// The public routes with their methods (the admin routes are in [`ROUTES`]).
+/// The public routes with their methods (the admin routes are `admin::routes::samples`).
 const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/v1/health"),
     ("HEAD", "/v1/health"),
@@ -96,15 +96,15 @@ fn template_of(doc: &Value, path: &str) -> String {
     found[0].clone()
 }
 
-/// A path of the router's for `template`: the template itself, or the sample of [`ROUTES`].
+/// A path of the router's for `template`: the template itself, or the sample of the admin route table.
 fn sample_of(template: &str) -> String {
     if !template.contains('{') {
         return template.to_string();
     }
-    ROUTES
-        .iter()
+    samples()
+        .into_iter()
         .find(|(_, path, _)| instance_of(template, path))
-        .map(|(_, path, _)| path.to_string())
+        .map(|(_, path, _)| path)
         .unwrap_or_else(|| panic!("no route of the router is an instance of {template}"))
 }
 
@@ -157,8 +157,8 @@ fn the_document_names_every_route_of_the_router_and_nothing_else() {
         .iter()
         .map(|(method, path)| (path.to_string(), method.to_string()))
         .collect();
-    for (method, path, public) in ROUTES {
-        let template = template_of(&doc, path);
+    for (method, path, public) in samples() {
+        let template = template_of(&doc, &path);
         let operation = &doc["paths"][&template][method.to_lowercase()];
         assert!(
             operation.is_object(),
@@ -544,7 +544,10 @@ fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> 
                     r#"{"decision":"accepted"}"#,
                 ),
                 400 => (format!("{application}/decision"), "{"),
-                404 => (at.clone(), r#"{"decision":"declined"}"#),
+                404 => (
+                    at.clone(),
+                    r#"{"decision":"declined","note":"No offers in our region yet."}"#,
+                ),
                 422 => (format!("{application}/decision"), r#"{"decision":"maybe"}"#),
                 _ => return generic(w, path, method, status, signed_in, csrf),
             };
@@ -588,6 +591,14 @@ fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> 
                 .with_query(&format!("kind={kind}"))
                 .with_header("content-type", "text/csv");
             ask(&kv, request)
+        }
+        // An id outside the id pattern names no route (the document says so).
+        ("/v1/admin/partners/{id}" | "/v1/admin/benefits/{id}", "PUT", 404) => {
+            let outside = at
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or_default();
+            ask(&kv, by(plan, method, &format!("{outside}/Not_An_Id"), "{}"))
         }
         ("/v1/admin/partners/{id}", "PUT", 200 | 201 | 400 | 422) => {
             let body = match status {

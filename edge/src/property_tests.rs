@@ -16,7 +16,7 @@ use proptest::test_runner::TestCaseError;
 use serde_json::{Value, json};
 
 use crate::form_tests::{application_form, signup_form};
-use crate::forms::MAX_BODY_BYTES;
+use crate::http::MAX_BODY_BYTES;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::CountingLimiter;
 use crate::routes::Outcome;

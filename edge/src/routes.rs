@@ -14,15 +14,6 @@ use crate::{applications, catalog_pages, forms, signups};
 /// revalidation is cheap thanks to the ETag.
 const CATALOG_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";
 
-/// The largest body the worker reads for `path`: CSV imports are bigger than any form.
-pub fn body_limit(path: &str) -> usize {
-    if path == "/v1/admin/catalog/import" {
-        crate::admin::catalog::IMPORT_MAX_BYTES
-    } else {
-        crate::forms::MAX_BODY_BYTES
-    }
-}
-
 /// What the worker should do with a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -89,6 +80,11 @@ async fn route(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<Option<ApiResponse>, ApiError> {
     let method = request.method.as_str();
+    // One size check for every request that may carry a body, before anything else is looked
+    // at (the worker leaves an oversized body unread).
+    if request.path.starts_with("/v1/") && !matches!(method, "GET" | "HEAD") {
+        request.check_body_size()?;
+    }
     let response = match request.path.as_str() {
         "/" => {
             read_only(method)?;
@@ -186,7 +182,7 @@ fn admin_asset_headers(path: &str) -> Vec<(String, String)> {
 fn read_only(method: &str) -> Result<(), ApiError> {
     match method {
         "GET" | "HEAD" => Ok(()),
-        _ => Err(ApiError::MethodNotAllowed { allow: "GET, HEAD" }),
+        _ => Err(ApiError::method_not_allowed("GET, HEAD")),
     }
 }
 
@@ -194,7 +190,7 @@ fn read_only(method: &str) -> Result<(), ApiError> {
 fn post_only(method: &str) -> Result<(), ApiError> {
     match method {
         "POST" => Ok(()),
-        _ => Err(ApiError::MethodNotAllowed { allow: "POST" }),
+        _ => Err(ApiError::method_not_allowed("POST")),
     }
 }
 
@@ -202,9 +198,8 @@ fn post_only(method: &str) -> Result<(), ApiError> {
 async fn catalog_response(request: &ApiRequest, kv: &impl Kv) -> Result<ApiResponse, ApiError> {
     let stored = kv
         .get(catalog::PUBLISHED_KEY)
-        .await
-        .map_err(|error| ApiError::Storage(error.0))?;
-    let stored = stored.ok_or(ApiError::CatalogUnavailable)?;
+        .await?
+        .ok_or(ApiError::CatalogUnavailable)?;
     let etag = catalog::stored_etag(&stored);
     let response = if client_has(request.header("if-none-match"), &etag) {
         ApiResponse::empty(304)

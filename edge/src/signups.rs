@@ -12,6 +12,7 @@
 
 use guanai_core::i18n::{ErrorBody, ErrorCode};
 use guanai_core::signup::{self, ContactTime, SignupForm, ValidSignup};
+use guanai_core::wire::{Acknowledgement, SignupMeta, Status};
 use guanai_core::{Association, QualificationLevel, ServiceArea};
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +20,9 @@ use crate::catalog;
 use crate::context::Context;
 use crate::crypto::{self, Sealed};
 use crate::error::ApiError;
-use crate::forms::{self, Admission};
+use crate::forms::{self, Accepted, Fresh, Write};
 use crate::http::{ApiRequest, ApiResponse};
+use crate::kv_json::read_json;
 use crate::limits::RateLimiter;
 use crate::store::{Kv, PutOptions};
 
@@ -60,8 +62,8 @@ pub struct SignupRecord {
     pub association: Association,
     pub region: String,
     pub level: QualificationLevel,
-    /// `received` until staff verify the qualification.
-    pub status: String,
+    /// [`Status::Received`] until staff verify the qualification (or reject it).
+    pub status: Status,
     pub created_at_ms: u64,
     pub consent: ConsentRecord,
     pub personal: Sealed,
@@ -74,8 +76,8 @@ pub struct SignupRecord {
 /// What a member of staff decided about a sign-up or an application, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffDecision {
-    /// `verified` / `rejected` for sign-ups, `accepted` / `declined` for applications.
-    pub decision: String,
+    /// One of [`guanai_core::wire::RecordKind::decisions`].
+    pub decision: Status,
     pub note: String,
     /// The username of who decided.
     pub by: String,
@@ -93,20 +95,28 @@ struct MobileIndex {
     association: Association,
 }
 
-/// Handles `POST /v1/signups`.
+/// Handles `POST /v1/signups`: [`forms::handle`] with the sign-up's accept step.
 pub async fn create(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
-    let (submission, secrets, idempotency_key) =
-        match forms::admit::<SignupForm>(request, ctx, "signups").await? {
-            Admission::Replay(response) => return Ok(response),
-            Admission::Fresh {
-                submission,
-                secrets,
-                idempotency_key,
-            } => (submission, secrets, idempotency_key),
-        };
+    forms::handle(request, ctx, "signups", async |fresh| {
+        accept(ctx, fresh).await
+    })
+    .await
+}
+
+/// Validates a sign-up, refuses a mobile already registered, and seals the record. The record
+/// is written before the mobile index: a crash in between leaves a findable record, never an
+/// index entry pointing nowhere.
+async fn accept(
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    Fresh {
+        submission,
+        secrets,
+        ..
+    }: Fresh<SignupForm>,
+) -> Result<Accepted, ApiError> {
     let partners = if submission.form.consents.partners.is_empty() {
         Vec::new()
     } else {
@@ -114,44 +124,43 @@ pub async fn create(
     };
     let valid = signup::validate(&submission.form, |id| {
         partners.iter().any(|known| known == id)
-    })
-    .map_err(ApiError::Validation)?;
+    })?;
 
     let mobile_hash = crypto::mobile_hash(&secrets.mobile_hash, &valid.mobile);
     let index_key = format!("signup-mobile:{mobile_hash}");
-    if let Some(existing) = ctx.kv.get(&index_key).await.map_err(ApiError::storage)? {
-        let existing: MobileIndex = serde_json::from_str(&existing.value)
-            .map_err(|_| ApiError::Storage("unreadable signup-mobile index entry".into()))?;
-        let response = already_registered(&existing.reference);
-        return forms::remember(ctx, &idempotency_key, response).await;
+    if let Some(existing) = read_json::<MobileIndex>(ctx.kv, &index_key).await? {
+        return Ok(Accepted::Answer(already_registered(&existing.reference)?));
     }
-
     let reference = crypto::reference("GA", &secrets.mobile_hash, &mobile_hash);
     let key = record_key(valid.association, &reference);
     let record = seal_record(&valid, &reference, &key, &secrets.personal_data, ctx)?;
-    let metadata = serde_json::json!({
-        "region": record.region, "level": record.level, "status": record.status, "created_at_ms": record.created_at_ms,
-    });
-    // Record first, then the index: a crash in between leaves a findable record, never an index
-    // entry pointing nowhere.
-    forms::store_record(ctx.kv, &key, &record, metadata).await?;
-    let index = serde_json::to_string(&MobileIndex {
+    let index = MobileIndex {
         reference: reference.clone(),
         association: valid.association,
+    };
+    let acknowledgement = Acknowledgement {
+        reference,
+        status: Status::Received,
+    };
+    Ok(Accepted::Store {
+        writes: vec![
+            Write::json(&key, &record, PutOptions::listed(&record.meta())?)?,
+            Write::json(&index_key, &index, PutOptions::default())?,
+        ],
+        answer: ApiResponse::json(201, serde_json::to_string(&acknowledgement)?),
     })
-    .map_err(|error| ApiError::Storage(error.to_string()))?;
-    ctx.kv
-        .put(&index_key, &index, PutOptions::default())
-        .await
-        .map_err(ApiError::storage)?;
+}
 
-    let body = serde_json::json!({"reference": reference, "status": "received"});
-    forms::remember(
-        ctx,
-        &idempotency_key,
-        ApiResponse::json(201, body.to_string()),
-    )
-    .await
+impl SignupRecord {
+    /// What KV keeps beside the record, for lists and the dashboard.
+    pub fn meta(&self) -> SignupMeta {
+        SignupMeta {
+            region: self.region.clone(),
+            level: self.level,
+            status: self.status,
+            created_at_ms: self.created_at_ms,
+        }
+    }
 }
 
 fn seal_record(
@@ -177,7 +186,7 @@ fn seal_record(
         association: valid.association,
         region: valid.region.clone(),
         level: valid.level,
-        status: "received".into(),
+        status: Status::Received,
         created_at_ms: ctx.now_ms,
         consent: ConsentRecord {
             notice_version: valid.consents.notice_version.clone(),
@@ -191,8 +200,8 @@ fn seal_record(
     })
 }
 
-fn already_registered(reference: &str) -> ApiResponse {
+fn already_registered(reference: &str) -> Result<ApiResponse, ApiError> {
     let mut body = ErrorBody::new(ErrorCode::AlreadyRegistered, Vec::new());
     body.error.reference = Some(reference.to_string());
-    ApiResponse::json(409, serde_json::to_string(&body).unwrap_or_default())
+    Ok(ApiResponse::json(409, serde_json::to_string(&body)?))
 }

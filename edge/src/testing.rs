@@ -3,8 +3,10 @@
 use guanai_core::Association;
 use guanai_core::staff::{Role, Staff};
 
-use crate::admin::session::COOKIE;
-use crate::admin::staff::{key, metadata, new_record};
+use crate::admin::guard::COOKIE;
+use crate::admin::records::{
+    new_staff_record as new_record, staff_key as key, staff_metadata as metadata,
+};
 use crate::catalog;
 use crate::config::Config;
 use crate::context::Context;

@@ -128,7 +128,7 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
             .get("content-length")?
             .and_then(|length| length.parse::<usize>().ok());
         // Oversized bodies are refused by the router from the declared length, unread.
-        if declared.is_some_and(|length| length > routes::body_limit(url.path())) {
+        if declared.is_some_and(|length| length > crate::http::body_limit(url.path())) {
             String::new()
         } else {
             request.text().await.unwrap_or_default()

@@ -16,13 +16,18 @@ pub fn plan_admin(username: &str) {
         role: Role::PlanAdmin,
         association: None,
     };
-    let record =
-        guanai_edge::admin::staff::new_record(staff.clone(), PASSWORD, [9; 16], 0, "bootstrap")
-            .expect("a staff record");
+    let record = guanai_edge::admin::records::new_staff_record(
+        staff.clone(),
+        PASSWORD,
+        [9; 16],
+        0,
+        "bootstrap",
+    )
+    .expect("a staff record");
     kv_put(
         &format!("staff:{username}"),
         &serde_json::to_string(&record).expect("JSON"),
-        &guanai_edge::admin::staff::metadata(&staff),
+        &guanai_edge::admin::records::staff_metadata(&staff),
     );
 }
 

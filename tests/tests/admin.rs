@@ -74,13 +74,18 @@ fn staff_sign_in_publish_roll_back_export_and_sign_out_on_workerd() {
         role: Role::PlanAdmin,
         association: None,
     };
-    let record =
-        guanai_edge::admin::staff::new_record(staff.clone(), PASSWORD, [5; 16], 0, "bootstrap")
-            .unwrap();
+    let record = guanai_edge::admin::records::new_staff_record(
+        staff.clone(),
+        PASSWORD,
+        [5; 16],
+        0,
+        "bootstrap",
+    )
+    .unwrap();
     kv_put(
         "staff:e2e.admin",
         &serde_json::to_string(&record).unwrap(),
-        &guanai_edge::admin::staff::metadata(&staff),
+        &guanai_edge::admin::records::staff_metadata(&staff),
     );
 
     // Wrong password, then the right one: a strict, host-only, HttpOnly session cookie.

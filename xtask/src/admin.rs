@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 
 use guanai_core::Association;
 use guanai_core::staff::{Role, Staff};
-use guanai_edge::admin::staff::{StaffRecord, key, metadata, new_record};
+use guanai_edge::admin::records::{
+    StaffRecord, new_staff_record as new_record, staff_key as key, staff_metadata as metadata,
+};
 
 use crate::serve::{DEV_STATE, quiet_wrangler, random_bytes};
 use crate::tools::{Tools, ensure_build_tools};

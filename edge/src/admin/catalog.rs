@@ -7,23 +7,21 @@
 //! the published copy (`catalog:published`) — a single-key switch, so widgets see the old
 //! catalogue or the new one, never half of either. Every earlier version stays, for rollback.
 
-use guanai_core::i18n::ErrorCode;
 use guanai_core::staff::Action;
 use guanai_core::validate::{self, FieldError};
+use guanai_core::wire::{BenefitChange, PartnerChange, PublishOptions, Rollback};
 use guanai_core::{Association, Benefit, Catalogue, Partner, regions};
 use serde::{Deserialize, Serialize};
 
-use super::session::{Session, authorize, current};
-use super::{audit, read_json, write_json};
+use super::guard::{Session, authorize, current};
+use super::records::audit;
 use crate::catalog::{self, PUBLISHED_KEY, SnapshotMeta, version_key};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::kv_json::{read_json, write_json};
 use crate::limits::RateLimiter;
 use crate::store::{Kv, LIST_PAGE, PutOptions};
-
-/// Largest CSV file accepted for import (500 rows of long texts fit).
-pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
 // The draft shapes live in the domain crate: the admin view reads the same JSON.
 pub use guanai_core::model::{DraftBenefit, DraftPartner};
@@ -50,10 +48,6 @@ fn owner_of(partner: &Partner) -> Option<Association> {
         .find(|a| a.province_code() == province)
 }
 
-fn forbidden(_: guanai_core::staff::Denied) -> ApiError {
-    ApiError::Refused(ErrorCode::Forbidden)
-}
-
 /// Every value under `prefix`, parsed (one listing per 1,000 keys, one read per key: admin only).
 async fn read_all<T: for<'de> Deserialize<'de>>(
     kv: &impl Kv,
@@ -62,10 +56,7 @@ async fn read_all<T: for<'de> Deserialize<'de>>(
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = kv
-            .list(prefix, cursor.as_deref(), LIST_PAGE)
-            .await
-            .map_err(ApiError::storage)?;
+        let page = kv.list(prefix, cursor.as_deref(), LIST_PAGE).await?;
         for (name, _) in &page.keys {
             if let Some(item) = read_json(kv, name).await? {
                 items.push(item);
@@ -135,19 +126,10 @@ async fn store_draft(
             "saved"
         }
     );
-    audit::record(request, ctx, &session.staff.username, &action, id).await?;
-    write_json(ctx.kv, &draft_key(kind, id), draft, None).await?;
-    let body = serde_json::to_string(draft).map_err(|e| ApiError::Storage(e.to_string()))?;
+    audit(request, ctx, session.username(), &action, id).await?;
+    write_json(ctx.kv, &draft_key(kind, id), draft, PutOptions::default()).await?;
+    let body = serde_json::to_string(draft)?;
     Ok(ApiResponse::json(if existed { 200 } else { 201 }, body))
-}
-
-#[derive(Deserialize)]
-struct PartnerChange {
-    partner: Partner,
-    #[serde(default)]
-    association: Option<Association>,
-    #[serde(default)]
-    archived: bool,
 }
 
 /// `PUT /v1/admin/partners/<id>` `{partner, association?, archived?}`: create or edit.
@@ -157,8 +139,7 @@ pub async fn save_partner(
     id: &str,
 ) -> Result<ApiResponse, ApiError> {
     let session = current(request, ctx).await?;
-    let change: PartnerChange =
-        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let change: PartnerChange = request.json()?;
     let existing: Option<DraftPartner> = read_json(ctx.kv, &partner_key(id)).await?;
     // Editing needs rights over the partner as it is and as it would become.
     let before = existing.as_ref().map(|d| d.association);
@@ -167,9 +148,9 @@ pub async fn save_partner(
         .or(before.flatten())
         .or_else(|| owner_of(&change.partner));
     if let Some(before) = before {
-        session.staff.may(Action::Edit, before).map_err(forbidden)?;
+        session.allow(Action::Edit, before)?;
     }
-    session.staff.may(Action::Edit, after).map_err(forbidden)?;
+    session.allow(Action::Edit, after)?;
     let mut errors = validate::catalogue(&alone(vec![change.partner.clone()], vec![], ctx.now_ms))
         .err()
         .unwrap_or_default();
@@ -198,13 +179,6 @@ pub async fn save_partner(
     .await
 }
 
-#[derive(Deserialize)]
-struct BenefitChange {
-    benefit: Benefit,
-    #[serde(default)]
-    archived: bool,
-}
-
 /// `PUT /v1/admin/benefits/<id>` `{benefit, archived?}`: create or edit, with the full domain
 /// validation (area, regions, levels, dates, zh + en texts) against its partner.
 pub async fn save_benefit(
@@ -213,8 +187,7 @@ pub async fn save_benefit(
     id: &str,
 ) -> Result<ApiResponse, ApiError> {
     let session = current(request, ctx).await?;
-    let change: BenefitChange =
-        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let change: BenefitChange = request.json()?;
     let partner: Option<DraftPartner> =
         read_json(ctx.kv, &partner_key(&change.benefit.partner)).await?;
     let Some(partner) = partner else {
@@ -225,10 +198,7 @@ pub async fn save_benefit(
             "Add the partner first",
         )]));
     };
-    session
-        .staff
-        .may(Action::Edit, partner.association)
-        .map_err(forbidden)?;
+    session.allow(Action::Edit, partner.association)?;
     let existing: Option<DraftBenefit> = read_json(ctx.kv, &benefit_key(id)).await?;
     let mut errors = validate::catalogue(&alone(
         vec![partner.partner],
@@ -272,8 +242,7 @@ pub async fn show(
     let published = ctx
         .kv
         .get(PUBLISHED_KEY)
-        .await
-        .map_err(ApiError::storage)?
+        .await?
         .and_then(|stored| stored.metadata)
         .and_then(|metadata| serde_json::from_value::<SnapshotMeta>(metadata).ok())
         .map(|meta| meta.version);
@@ -304,7 +273,7 @@ pub async fn drafts_from_published(
                 updated_by: session.staff.username.clone(),
                 updated_at_ms: ctx.now_ms,
             };
-            write_json(ctx.kv, &key, &draft, None).await?;
+            write_json(ctx.kv, &key, &draft, PutOptions::default()).await?;
             created += 1;
         }
     }
@@ -317,29 +286,23 @@ pub async fn drafts_from_published(
                 updated_by: session.staff.username.clone(),
                 updated_at_ms: ctx.now_ms,
             };
-            write_json(ctx.kv, &key, &draft, None).await?;
+            write_json(ctx.kv, &key, &draft, PutOptions::default()).await?;
             created += 1;
         }
     }
-    audit::record(
+    let count = format!("{created} drafts");
+    audit(
         request,
         ctx,
-        &session.staff.username,
+        session.username(),
         "drafts_from_published",
-        &format!("{created} drafts"),
+        &count,
     )
     .await?;
     Ok(ApiResponse::json(
         200,
         serde_json::json!({ "created": created }).to_string(),
     ))
-}
-
-#[derive(Deserialize, Default)]
-struct PublishOptions {
-    /// Marks the snapshot as sample data (the widgets then say so on every screen).
-    #[serde(default)]
-    sample: bool,
 }
 
 /// `POST /v1/admin/catalog/publish` `{sample?}` (plan admins): a new snapshot from the drafts
@@ -352,7 +315,7 @@ pub async fn publish(
     let options: PublishOptions = if request.body.trim().is_empty() {
         PublishOptions::default()
     } else {
-        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?
+        request.json()?
     };
     let partners: Vec<Partner> = read_all::<DraftPartner>(ctx.kv, "draft-partner:")
         .await?
@@ -388,29 +351,19 @@ pub async fn publish(
         partners,
         benefits,
     };
-    let entries = catalog::publish_entries(&catalogue).map_err(ApiError::Validation)?;
-    audit::record(
+    let entries = catalog::publish_entries(&catalogue)?;
+    let version = &catalogue.version;
+    audit(
         request,
         ctx,
-        &session.staff.username,
+        session.username(),
         "catalog_published",
-        &catalogue.version,
+        version,
     )
     .await?;
     for entry in entries {
-        let metadata =
-            serde_json::to_value(&entry.metadata).map_err(|e| ApiError::Storage(e.to_string()))?;
-        ctx.kv
-            .put(
-                &entry.key,
-                &entry.value,
-                PutOptions {
-                    metadata: Some(metadata),
-                    expiration_ttl: None,
-                },
-            )
-            .await
-            .map_err(ApiError::storage)?;
+        let options = PutOptions::listed(&entry.metadata)?;
+        ctx.kv.put(&entry.key, &entry.value, options).await?;
     }
     let body = serde_json::json!({
         "version": catalogue.version,
@@ -420,11 +373,6 @@ pub async fn publish(
     Ok(ApiResponse::json(201, body.to_string()))
 }
 
-#[derive(Deserialize)]
-struct Rollback {
-    version: String,
-}
-
 /// `POST /v1/admin/catalog/rollback` `{version}` (plan admins): publishes an earlier snapshot
 /// again, byte for byte (same ETag), in one write.
 pub async fn rollback(
@@ -432,33 +380,26 @@ pub async fn rollback(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     let session = authorize(request, ctx, Action::Publish, None).await?;
-    let rollback: Rollback =
-        serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
+    let rollback: Rollback = request.json()?;
     let stored = ctx
         .kv
         .get(&version_key(&rollback.version))
-        .await
-        .map_err(ApiError::storage)?
+        .await?
         .ok_or(ApiError::NotFound)?;
-    audit::record(
+    let version = &rollback.version;
+    audit(
         request,
         ctx,
-        &session.staff.username,
+        session.username(),
         "catalog_rolled_back",
-        &rollback.version,
+        version,
     )
     .await?;
-    ctx.kv
-        .put(
-            PUBLISHED_KEY,
-            &stored.value,
-            PutOptions {
-                metadata: stored.metadata,
-                expiration_ttl: None,
-            },
-        )
-        .await
-        .map_err(ApiError::storage)?;
+    let options = PutOptions {
+        metadata: stored.metadata,
+        expiration_ttl: None,
+    };
+    ctx.kv.put(PUBLISHED_KEY, &stored.value, options).await?;
     Ok(ApiResponse::json(
         200,
         serde_json::json!({ "version": rollback.version }).to_string(),
@@ -471,15 +412,11 @@ pub async fn versions(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     authorize(request, ctx, Action::Read, None).await?;
+    let cursor = request.query("cursor");
     let page = ctx
         .kv
-        .list(
-            "catalog:version:",
-            request.query("cursor").as_deref(),
-            LIST_PAGE,
-        )
-        .await
-        .map_err(ApiError::storage)?;
+        .list("catalog:version:", cursor.as_deref(), LIST_PAGE)
+        .await?;
     let versions: Vec<serde_json::Value> = page
         .keys
         .into_iter()
@@ -487,20 +424,6 @@ pub async fn versions(
         .collect();
     let body = serde_json::json!({ "versions": versions, "cursor": page.cursor });
     Ok(ApiResponse::json(200, body.to_string()))
-}
-
-/// The id in `/v1/admin/<kind>/<id>`, when well formed.
-pub fn item_id<'p>(path: &'p str, kind: &str) -> Option<&'p str> {
-    let id = path
-        .strip_prefix("/v1/admin/")?
-        .strip_prefix(kind)?
-        .strip_prefix('/')?;
-    (!id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
-    .then_some(id)
 }
 
 /// `GET /v1/admin/catalog/hsds.json`: the published catalogue as Open Referral HSDS JSON.
@@ -520,7 +443,8 @@ pub async fn hsds(
     ))
 }
 
-#[derive(Default)]
+/// What an import wrote.
+#[derive(Debug, Default, Serialize)]
 struct Imported {
     partners: usize,
     benefits: usize,
@@ -528,136 +452,17 @@ struct Imported {
 
 /// `POST /v1/admin/catalog/import?kind=partners|benefits` with a CSV body: every row is
 /// checked (cells, domain rules, the partner of each benefit, the right to edit it) and either
-/// all rows become drafts or none do, with every problem listed by row and column.
+/// all rows become drafts or none do, with every problem listed by the file's row and column.
 pub async fn import(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     let session = current(request, ctx).await?;
     // Accounts that may not edit anything are refused outright; row-by-row rights follow.
-    session
-        .staff
-        .may(Action::Edit, session.staff.association)
-        .map_err(forbidden)?;
-    let mut imported = Imported::default();
-    match request.query("kind").as_deref() {
-        Some("partners") => {
-            let partners =
-                guanai_core::import::partners(&request.body).map_err(ApiError::Validation)?;
-            let mut errors = validate::catalogue(&alone(partners.clone(), vec![], ctx.now_ms))
-                .err()
-                .unwrap_or_default();
-            let mut drafts = Vec::new();
-            for (i, partner) in partners.into_iter().enumerate() {
-                let existing: Option<DraftPartner> =
-                    read_json(ctx.kv, &partner_key(&partner.id)).await?;
-                let association = existing
-                    .as_ref()
-                    .and_then(|d| d.association)
-                    .or_else(|| owner_of(&partner));
-                let allowed = existing
-                    .as_ref()
-                    .is_none_or(|d| session.staff.may(Action::Edit, d.association).is_ok())
-                    && session.staff.may(Action::Edit, association).is_ok();
-                if !allowed {
-                    errors.push(FieldError::new(
-                        format!("partners[{i}].id"),
-                        "forbidden",
-                        "无权修改此合作单位",
-                        "You may not edit this partner",
-                    ));
-                }
-                drafts.push(DraftPartner {
-                    partner,
-                    association,
-                    archived: false,
-                    updated_by: session.staff.username.clone(),
-                    updated_at_ms: ctx.now_ms,
-                });
-            }
-            if !errors.is_empty() {
-                return Err(ApiError::Validation(errors));
-            }
-            audit::record(
-                request,
-                ctx,
-                &session.staff.username,
-                "partners_imported",
-                &format!("{} partners", drafts.len()),
-            )
-            .await?;
-            for draft in &drafts {
-                write_json(ctx.kv, &partner_key(&draft.partner.id), draft, None).await?;
-            }
-            imported.partners = drafts.len();
-        }
-        Some("benefits") => {
-            let benefits =
-                guanai_core::import::benefits(&request.body).map_err(ApiError::Validation)?;
-            let mut errors = Vec::new();
-            let mut partners: Vec<DraftPartner> = Vec::new();
-            for (i, benefit) in benefits.iter().enumerate() {
-                if partners.iter().any(|p| p.partner.id == benefit.partner) {
-                    continue;
-                }
-                match read_json::<DraftPartner>(ctx.kv, &partner_key(&benefit.partner)).await? {
-                    Some(partner) => partners.push(partner),
-                    None => errors.push(FieldError::new(
-                        format!("rows[{}].partner", i + 2),
-                        "unknown_partner",
-                        "请先添加该合作单位",
-                        "Add the partner first",
-                    )),
-                }
-            }
-            for (i, benefit) in benefits.iter().enumerate() {
-                if let Some(partner) = partners.iter().find(|p| p.partner.id == benefit.partner)
-                    && session
-                        .staff
-                        .may(Action::Edit, partner.association)
-                        .is_err()
-                {
-                    errors.push(FieldError::new(
-                        format!("rows[{}].partner", i + 2),
-                        "forbidden",
-                        "无权修改此合作单位的福利",
-                        "You may not edit this partner's benefits",
-                    ));
-                }
-            }
-            if errors.is_empty() {
-                let known: Vec<Partner> = partners.iter().map(|p| p.partner.clone()).collect();
-                // The domain check names `benefits[i]`; the file's reader knows that as row i + 2.
-                errors.extend(
-                    validate::catalogue(&alone(known, benefits.clone(), ctx.now_ms))
-                        .err()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(as_row),
-                );
-            }
-            if !errors.is_empty() {
-                return Err(ApiError::Validation(errors));
-            }
-            audit::record(
-                request,
-                ctx,
-                &session.staff.username,
-                "benefits_imported",
-                &format!("{} benefits", benefits.len()),
-            )
-            .await?;
-            for benefit in &benefits {
-                let draft = DraftBenefit {
-                    benefit: benefit.clone(),
-                    archived: false,
-                    updated_by: session.staff.username.clone(),
-                    updated_at_ms: ctx.now_ms,
-                };
-                write_json(ctx.kv, &benefit_key(&benefit.id), &draft, None).await?;
-            }
-            imported.benefits = benefits.len();
-        }
+    session.allow(Action::Edit, session.staff.association)?;
+    let imported = match request.query("kind").as_deref() {
+        Some("partners") => import_partners(request, ctx, &session).await?,
+        Some("benefits") => import_benefits(request, ctx, &session).await?,
         _ => {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "kind",
@@ -666,18 +471,161 @@ pub async fn import(
                 "Say whether the file holds partners or benefits",
             )]));
         }
-    }
-    let body = serde_json::json!({ "partners": imported.partners, "benefits": imported.benefits });
-    Ok(ApiResponse::json(200, body.to_string()))
+    };
+    Ok(ApiResponse::json(200, serde_json::to_string(&imported)?))
 }
 
-/// `benefits[3].title.zh` → `rows[5].title_zh`: the column names of the import file.
-fn as_row(mut error: FieldError) -> FieldError {
-    if let Some(rest) = error.field.strip_prefix("benefits[")
-        && let Some((index, column)) = rest.split_once("].")
-        && let Ok(index) = index.parse::<usize>()
-    {
-        error.field = format!("rows[{}].{}", index + 2, column.replace('.', "_"));
+/// Partners from the CSV body, as drafts.
+async fn import_partners(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    session: &Session,
+) -> Result<Imported, ApiError> {
+    let (partners, lines) = guanai_core::import::partners_with_lines(&request.body)?;
+    let mut errors: Vec<FieldError> =
+        validate::catalogue(&alone(partners.clone(), vec![], ctx.now_ms))
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|error| lines.as_row(error))
+            .collect();
+    let mut drafts = Vec::new();
+    for (i, partner) in partners.into_iter().enumerate() {
+        let existing: Option<DraftPartner> = read_json(ctx.kv, &partner_key(&partner.id)).await?;
+        let association = existing
+            .as_ref()
+            .and_then(|d| d.association)
+            .or_else(|| owner_of(&partner));
+        let allowed = existing
+            .as_ref()
+            .is_none_or(|d| session.allow(Action::Edit, d.association).is_ok())
+            && session.allow(Action::Edit, association).is_ok();
+        if !allowed {
+            errors.push(FieldError::new(
+                format!("rows[{}].id", lines.line(i).unwrap_or(i + 2)),
+                "forbidden",
+                "无权修改此合作单位",
+                "You may not edit this partner",
+            ));
+        }
+        drafts.push(DraftPartner {
+            partner,
+            association,
+            archived: false,
+            updated_by: session.username().to_string(),
+            updated_at_ms: ctx.now_ms,
+        });
     }
-    error
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let count = format!("{} partners", drafts.len());
+    audit(
+        request,
+        ctx,
+        session.username(),
+        "partners_imported",
+        &count,
+    )
+    .await?;
+    for draft in &drafts {
+        let key = partner_key(&draft.partner.id);
+        write_json(ctx.kv, &key, draft, PutOptions::default()).await?;
+    }
+    Ok(Imported {
+        partners: drafts.len(),
+        benefits: 0,
+    })
+}
+
+/// The draft partners `benefits` belong to, and an error for each row whose partner is unknown
+/// or not the staff member's to edit.
+async fn partners_of(
+    kv: &impl Kv,
+    session: &Session,
+    benefits: &[Benefit],
+) -> Result<(Vec<Partner>, Vec<FieldError>), ApiError> {
+    let mut errors = Vec::new();
+    let mut partners: Vec<DraftPartner> = Vec::new();
+    for (i, benefit) in benefits.iter().enumerate() {
+        let row = format!("rows[{}].partner", i + 2);
+        let known = match partners.iter().find(|p| p.partner.id == benefit.partner) {
+            Some(partner) => Some(partner.association),
+            None => {
+                let found: Option<DraftPartner> =
+                    read_json(kv, &partner_key(&benefit.partner)).await?;
+                let association = found.as_ref().map(|p| p.association);
+                partners.extend(found);
+                association
+            }
+        };
+        match known {
+            None => errors.push(FieldError::new(
+                row,
+                "unknown_partner",
+                "请先添加该合作单位",
+                "Add the partner first",
+            )),
+            Some(association) if session.allow(Action::Edit, association).is_err() => {
+                errors.push(FieldError::new(
+                    row,
+                    "forbidden",
+                    "无权修改此合作单位的福利",
+                    "You may not edit this partner's benefits",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok((partners.into_iter().map(|p| p.partner).collect(), errors))
+}
+
+/// Benefits from the CSV body, as drafts.
+async fn import_benefits(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    session: &Session,
+) -> Result<Imported, ApiError> {
+    let benefits = guanai_core::import::benefits(&request.body)?;
+    let (known, mut errors) = partners_of(ctx.kv, session, &benefits).await?;
+    if errors.is_empty() {
+        errors.extend(
+            validate::catalogue(&alone(known, benefits.clone(), ctx.now_ms))
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(guanai_core::import::benefit_as_row),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let count = format!("{} benefits", benefits.len());
+    audit(
+        request,
+        ctx,
+        session.username(),
+        "benefits_imported",
+        &count,
+    )
+    .await?;
+    for benefit in &benefits {
+        let draft = DraftBenefit {
+            benefit: benefit.clone(),
+            archived: false,
+            updated_by: session.username().to_string(),
+            updated_at_ms: ctx.now_ms,
+        };
+        write_json(
+            ctx.kv,
+            &benefit_key(&benefit.id),
+            &draft,
+            PutOptions::default(),
+        )
+        .await?;
+    }
+    Ok(Imported {
+        partners: 0,
+        benefits: benefits.len(),
+    })
 }

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 use guanai_core::staff::Action;
+use guanai_core::wire::SignupMeta;
 use guanai_core::{Catalogue, regions};
 
-use super::session::authorize;
+use super::guard::authorize;
 use crate::catalog::PUBLISHED_KEY;
 use crate::context::Context;
 use crate::error::ApiError;
@@ -32,21 +33,22 @@ pub async fn show(
     let mut by_level: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = ctx
-            .kv
-            .list(&prefix, cursor.as_deref(), LIST_PAGE)
-            .await
-            .map_err(ApiError::storage)?;
+        let page = ctx.kv.list(&prefix, cursor.as_deref(), LIST_PAGE).await?;
         for (name, metadata) in &page.keys {
-            let Some(metadata) = metadata else { continue };
+            let Some(meta) = metadata
+                .clone()
+                .and_then(|m| serde_json::from_value::<SignupMeta>(m).ok())
+            else {
+                continue;
+            };
             let association = name.split(':').nth(1).unwrap_or_default().to_string();
-            let created = metadata["created_at_ms"].as_i64().unwrap_or_default();
+            let created = meta.created_at_ms as i64;
             let day = guanai_core::time::shanghai_date(
                 chrono::DateTime::from_timestamp_millis(created).unwrap_or_default(),
             );
             let week = day.iso_week();
             let week = format!("{}-W{:02}", week.year(), week.week());
-            let level = metadata["level"].as_str().unwrap_or("none").to_string();
+            let level = meta.level.code().to_string();
             *by_association
                 .entry(week.clone())
                 .or_default()
@@ -59,11 +61,10 @@ pub async fn show(
             break;
         }
     }
-    let published: Option<Catalogue> =
-        match ctx.kv.get(PUBLISHED_KEY).await.map_err(ApiError::storage)? {
-            Some(stored) => serde_json::from_str(&stored.value).ok(),
-            None => None,
-        };
+    let published: Option<Catalogue> = match ctx.kv.get(PUBLISHED_KEY).await? {
+        Some(stored) => serde_json::from_str(&stored.value).ok(),
+        None => None,
+    };
     let mut benefits_by_area: BTreeMap<&str, u64> = BTreeMap::new();
     let mut partners_by_region: BTreeMap<String, u64> = BTreeMap::new();
     if let Some(catalogue) = &published {

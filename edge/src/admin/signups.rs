@@ -4,21 +4,21 @@
 //! Lists page the association's prefix (`signup:<association>:`) and filter on key metadata,
 //! so a page costs one KV listing and no decryption.
 
-use guanai_core::i18n::ErrorCode;
 use guanai_core::staff::Action;
 use guanai_core::validate::FieldError;
+use guanai_core::wire::{DecisionBody, RecordKind, SignupMeta, SignupRow, Status};
 use guanai_core::{Association, QualificationLevel, regions, table};
-use serde::Deserialize;
 
-use super::audit;
-use super::session::{Session, authorize};
+use super::guard::{self, Session, authorize};
+use super::records::audit;
 use crate::context::Context;
 use crate::crypto;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::kv_json::{read_json, write_json};
 use crate::limits::RateLimiter;
 use crate::signups::{PersonalData, SignupRecord, StaffDecision, record_key};
-use crate::store::Kv;
+use crate::store::{Kv, LIST_PAGE, PutOptions};
 
 /// Rows per page of the list.
 const PAGE: usize = 50;
@@ -32,7 +32,7 @@ struct Filters {
     association: Option<Association>,
     region: Option<String>,
     level: Option<QualificationLevel>,
-    status: Option<String>,
+    status: Option<Status>,
     from_ms: Option<u64>,
     until_ms: Option<u64>,
     /// Part of a reference, e.g. `GA-7K` (what a social worker reads out on the phone).
@@ -79,9 +79,10 @@ impl Filters {
             status: request
                 .query("status")
                 .filter(|v| !v.is_empty())
-                .map(|v| match v.as_str() {
-                    "received" | "verified" | "rejected" => Ok(v),
-                    _ => Err(bad("status")),
+                .map(|v| {
+                    Status::parse(&v)
+                        .filter(|s| RecordKind::Signup.statuses().contains(s))
+                        .ok_or(bad("status"))
                 })
                 .transpose()?,
             from_ms: parse_ms("from_ms")?,
@@ -93,16 +94,14 @@ impl Filters {
         })
     }
 
-    /// Whether the sign-up under key `name` with `metadata` passes the filters.
-    fn admits(&self, name: &str, metadata: &serde_json::Value) -> bool {
-        let reference = name.rsplit(':').next().unwrap_or_default();
-        let text = |name: &str| metadata[name].as_str().unwrap_or_default().to_string();
-        let created = metadata["created_at_ms"].as_u64().unwrap_or_default();
+    /// Whether the sign-up of `row` passes the filters.
+    fn admits(&self, row: &SignupRow) -> bool {
+        let (reference, created) = (&row.reference, row.created_at_ms);
         self.region
             .as_ref()
-            .is_none_or(|r| regions::overlaps(&text("region"), r))
-            && self.level.is_none_or(|l| text("level") == l.code())
-            && self.status.as_ref().is_none_or(|s| text("status") == *s)
+            .is_none_or(|r| regions::overlaps(&row.region, r))
+            && self.level.is_none_or(|l| row.level == l)
+            && self.status.is_none_or(|s| row.status == s)
             && self.from_ms.is_none_or(|from| created >= from)
             && self.until_ms.is_none_or(|until| created < until)
             && self
@@ -128,17 +127,33 @@ async fn scoped(
     action: Action,
 ) -> Result<(Session, Filters), ApiError> {
     // Who first (401/403 before anything about the query is revealed), then what.
-    let session = super::session::current(request, ctx).await?;
+    let session = guard::current(request, ctx).await?;
     let mut filters = Filters::read(request)?;
     // No association asked for: one's own (all of them for plan-wide staff).
     if filters.association.is_none() {
         filters.association = session.staff.association;
     }
-    session
-        .staff
-        .may(action, filters.association)
-        .map_err(|_| ApiError::Refused(ErrorCode::Forbidden))?;
+    session.allow(action, filters.association)?;
     Ok((session, filters))
+}
+
+/// A listed sign-up key with its metadata, as a row: `None` when the metadata does not read.
+fn row(name: &str, metadata: &Option<serde_json::Value>) -> Option<SignupRow> {
+    let mut parts = name.splitn(3, ':').skip(1);
+    let association: Association = parts.next()?.parse().ok()?;
+    let reference = parts.next()?;
+    let meta: SignupMeta = serde_json::from_value(metadata.clone()?).ok()?;
+    Some(SignupRow::new(association, reference, meta))
+}
+
+impl Filters {
+    /// The listed keys that pass the filters, as rows.
+    fn rows(&self, keys: &[(String, Option<serde_json::Value>)]) -> Vec<(String, SignupRow)> {
+        keys.iter()
+            .filter_map(|(name, metadata)| Some((name.clone(), row(name, metadata)?)))
+            .filter(|(_, row)| self.admits(row))
+            .collect()
+    }
 }
 
 /// `GET /v1/admin/signups?association&region&level&status&from_ms&until_ms&cursor`.
@@ -147,59 +162,25 @@ pub async fn list(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     let (_, filters) = scoped(request, ctx, Action::Read).await?;
+    let cursor = request.query("cursor");
     let page = ctx
         .kv
-        .list(&filters.prefix(), request.query("cursor").as_deref(), PAGE)
-        .await
-        .map_err(ApiError::storage)?;
-    let rows: Vec<serde_json::Value> = page
-        .keys
-        .iter()
-        .filter_map(|(name, metadata)| {
-            let metadata = metadata.as_ref()?;
-            filters.admits(name, metadata).then(|| {
-                let mut parts = name.splitn(3, ':').skip(1);
-                serde_json::json!({
-                    "association": parts.next(),
-                    "reference": parts.next(),
-                    "region": metadata["region"],
-                    "level": metadata["level"],
-                    "status": metadata["status"],
-                    "created_at_ms": metadata["created_at_ms"],
-                })
-            })
-        })
+        .list(&filters.prefix(), cursor.as_deref(), PAGE)
+        .await?;
+    let rows: Vec<SignupRow> = filters
+        .rows(&page.keys)
+        .into_iter()
+        .map(|(_, row)| row)
         .collect();
     let body = serde_json::json!({ "signups": rows, "cursor": page.cursor });
     Ok(ApiResponse::json(200, body.to_string()))
-}
-
-/// `association` and `reference` from `/v1/admin/signups/<association>/<reference>[/review]`.
-pub fn parse_path(path: &str) -> Option<(Association, String, bool)> {
-    let rest = path.strip_prefix("/v1/admin/signups/")?;
-    let mut parts = rest.split('/');
-    let association = parts.next()?.parse().ok()?;
-    let reference = parts.next()?.to_string();
-    let review = match parts.next() {
-        None => false,
-        Some("review") => true,
-        Some(_) => return None,
-    };
-    let well_formed = !reference.is_empty()
-        && reference.len() <= 64
-        && reference
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    (well_formed && parts.next().is_none()).then_some((association, reference, review))
 }
 
 async fn load(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
     key: &str,
 ) -> Result<SignupRecord, ApiError> {
-    super::read_json(ctx.kv, key)
-        .await?
-        .ok_or(ApiError::NotFound)
+    read_json(ctx.kv, key).await?.ok_or(ApiError::NotFound)
 }
 
 fn unseal(
@@ -207,7 +188,7 @@ fn unseal(
     key: &str,
     record: &SignupRecord,
 ) -> Result<PersonalData, ApiError> {
-    let secrets = ctx.secrets.clone().map_err(ApiError::Storage)?;
+    let secrets = ctx.secrets()?;
     crypto::open_json(&secrets.personal_data, key, &record.personal)
         .map_err(|e| ApiError::Storage(format!("sign-up {}: {e}", record.reference)))
 }
@@ -224,25 +205,10 @@ pub async fn detail(
     let key = record_key(association, reference);
     let record = load(ctx, &key).await?;
     let personal = unseal(ctx, &key, &record)?;
-    audit::record(
-        request,
-        ctx,
-        &session.staff.username,
-        "signup_viewed",
-        reference,
-    )
-    .await?;
-    let mut body = serde_json::to_value(&record).map_err(|e| ApiError::Storage(e.to_string()))?;
-    body["personal"] =
-        serde_json::to_value(&personal).map_err(|e| ApiError::Storage(e.to_string()))?;
+    audit(request, ctx, session.username(), "signup_viewed", reference).await?;
+    let mut body = serde_json::to_value(&record)?;
+    body["personal"] = serde_json::to_value(&personal)?;
     Ok(ApiResponse::json(200, body.to_string()))
-}
-
-#[derive(Deserialize)]
-struct Review {
-    decision: String,
-    #[serde(default)]
-    note: String,
 }
 
 /// `POST /v1/admin/signups/<association>/<reference>/review` `{decision, note}`: verified or
@@ -254,62 +220,27 @@ pub async fn review(
     reference: &str,
 ) -> Result<ApiResponse, ApiError> {
     let session = authorize(request, ctx, Action::Edit, Some(association)).await?;
-    let review: Review = serde_json::from_str(&request.body).map_err(|_| ApiError::BadRequest)?;
-    let note = review.note.trim().to_string();
-    let mut errors = Vec::new();
-    if !matches!(review.decision.as_str(), "verified" | "rejected") {
-        errors.push(FieldError::new(
-            "decision",
-            "invalid_decision",
-            "请选择核实结果",
-            "Choose verified or rejected",
-        ));
-    }
-    if review.decision == "rejected" && note.is_empty() {
-        errors.push(FieldError::new(
-            "note",
-            "required",
-            "不通过时请写明原因",
-            "Say why when rejecting",
-        ));
-    }
-    if note.chars().count() > 500 {
-        errors.push(FieldError::new(
-            "note",
-            "too_long",
-            "备注最多 500 字",
-            "Notes are at most 500 characters",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let body: DecisionBody = request.json()?;
+    let (decision, note) = body.check(RecordKind::Signup)?;
     let key = record_key(association, reference);
     let mut stored = load(ctx, &key).await?;
-    stored.status = review.decision.clone();
+    stored.status = decision;
     stored.review = Some(StaffDecision {
-        decision: review.decision.clone(),
+        decision,
         note,
-        by: session.staff.username.clone(),
+        by: session.username().to_string(),
         at_ms: ctx.now_ms,
     });
-    audit::record(
-        request,
-        ctx,
-        &session.staff.username,
-        &format!("signup_{}", review.decision),
-        reference,
-    )
-    .await?;
-    let metadata = serde_json::json!({
-        "region": stored.region, "level": stored.level, "status": review.decision,
-        "created_at_ms": stored.created_at_ms,
-    });
-    super::write_json(ctx.kv, &key, &stored, Some(metadata)).await?;
-    Ok(ApiResponse::json(
-        200,
-        serde_json::json!({"reference": reference, "status": review.decision}).to_string(),
-    ))
+    let action = format!("signup_{decision}");
+    audit(request, ctx, session.username(), &action, reference).await?;
+    let options = PutOptions::listed(&stored.meta())?;
+    write_json(ctx.kv, &key, &stored, options).await?;
+    let answer = guanai_core::wire::Decided {
+        reference: reference.to_string(),
+        status: decision,
+        draft_partner: None,
+    };
+    Ok(ApiResponse::json(200, serde_json::to_string(&answer)?))
 }
 
 /// `GET /v1/admin/signups.csv?…filters`: the filtered list with personal data as a CSV file
@@ -325,22 +256,14 @@ pub async fn export(
     'pages: loop {
         let page = ctx
             .kv
-            .list(
-                &filters.prefix(),
-                cursor.as_deref(),
-                crate::store::LIST_PAGE,
-            )
-            .await
-            .map_err(ApiError::storage)?;
-        for (name, metadata) in &page.keys {
-            if !metadata.as_ref().is_some_and(|m| filters.admits(name, m)) {
-                continue;
-            }
+            .list(&filters.prefix(), cursor.as_deref(), LIST_PAGE)
+            .await?;
+        for (name, _) in filters.rows(&page.keys) {
             if rows.len() == EXPORT_LIMIT {
                 break 'pages;
             }
-            let record = load(ctx, name).await?;
-            let personal = unseal(ctx, name, &record)?;
+            let record = load(ctx, &name).await?;
+            let personal = unseal(ctx, &name, &record)?;
             rows.push(vec![
                 record.reference.clone(),
                 record.association.to_string(),
@@ -352,7 +275,7 @@ pub async fn export(
                     .map(|r| r.name_zh.to_string())
                     .unwrap_or(record.region.clone()),
                 record.level.label().zh,
-                record.status.clone(),
+                record.status.to_string(),
                 guanai_core::time::iso_date(guanai_core::time::shanghai_date(
                     chrono::DateTime::from_timestamp_millis(record.created_at_ms as i64)
                         .unwrap_or_default(),
@@ -364,14 +287,8 @@ pub async fn export(
             break;
         }
     }
-    audit::record(
-        request,
-        ctx,
-        &session.staff.username,
-        "signups_exported",
-        &format!("{} rows", rows.len()),
-    )
-    .await?;
+    let count = format!("{} rows", rows.len());
+    audit(request, ctx, session.username(), "signups_exported", &count).await?;
     let header = [
         "编号 Reference",
         "协会 Association",

@@ -1,0 +1,298 @@
+//! The wire contract: the JSON bodies the public forms, the admin view and the edge exchange,
+//! and the metadata the edge keeps beside each record in KV. Each is defined once, here, and
+//! used by every side — a field renamed here is renamed everywhere, and the compiler finds
+//! every reader. (The catalogue's own types are in [`crate::model`]; error bodies in
+//! [`crate::i18n::ErrorBody`].)
+
+use serde::{Deserialize, Serialize};
+
+use crate::staff::Role;
+use crate::{Association, Benefit, Partner, QualificationLevel, Text};
+
+/// The envelope both public forms are posted in (`POST /v1/signups`,
+/// `POST /v1/partner-applications`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission<T> {
+    pub form: T,
+    pub challenge: Solution,
+    /// Honeypot: a field hidden from people; anything typed here was typed by a bot.
+    #[serde(default)]
+    pub website: String,
+    /// Milliseconds between the form appearing and the submit press.
+    #[serde(default)]
+    pub elapsed_ms: u64,
+}
+
+/// A solved proof-of-work challenge: the token as issued and the nonce that solves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Solution {
+    pub token: String,
+    pub nonce: u64,
+}
+
+/// `GET /v1/challenge`: a signed token to solve before submitting a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeIssued {
+    pub token: String,
+    /// Leading zero bits the solution's hash needs.
+    pub difficulty: u32,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+}
+
+/// The 201 answer to a form: the reference to quote, and the record's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub reference: String,
+    pub status: Status,
+}
+
+/// Where a sign-up or an application stands. Both start as [`Status::Received`]; staff
+/// decide a sign-up as verified or rejected, an application as accepted or declined
+/// ([`RecordKind::decisions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Received,
+    Verified,
+    Rejected,
+    Accepted,
+    Declined,
+}
+
+every_variant!(Status: Received, Verified, Rejected, Accepted, Declined);
+
+impl Status {
+    /// The code on the wire and in KV.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::Verified => "verified",
+            Status::Rejected => "rejected",
+            Status::Accepted => "accepted",
+            Status::Declined => "declined",
+        }
+    }
+
+    /// The status named by `code`.
+    pub fn parse(code: &str) -> Option<Status> {
+        Status::ALL.iter().copied().find(|s| s.code() == code)
+    }
+
+    /// What staff read for it, in a record of `kind`.
+    pub fn label(self, kind: RecordKind) -> Text {
+        match (self, kind) {
+            (Status::Received, RecordKind::Signup) => Text::new("待核验", "To review"),
+            (Status::Received, RecordKind::Application) => Text::new("待处理", "To review"),
+            (Status::Verified, _) => Text::new("已核验", "Verified"),
+            (Status::Rejected, _) => Text::new("未通过", "Rejected"),
+            (Status::Accepted, _) => Text::new("已接受", "Accepted"),
+            (Status::Declined, _) => Text::new("已婉拒", "Declined"),
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The two kinds of record the public forms create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Signup,
+    Application,
+}
+
+impl RecordKind {
+    /// What staff may decide about a record of this kind.
+    pub fn decisions(self) -> &'static [Status] {
+        match self {
+            RecordKind::Signup => &[Status::Verified, Status::Rejected],
+            RecordKind::Application => &[Status::Accepted, Status::Declined],
+        }
+    }
+
+    /// Every status a record of this kind can have.
+    pub fn statuses(self) -> &'static [Status] {
+        match self {
+            RecordKind::Signup => &[Status::Received, Status::Verified, Status::Rejected],
+            RecordKind::Application => &[Status::Received, Status::Accepted, Status::Declined],
+        }
+    }
+}
+
+/// What KV keeps beside a sign-up (its listing metadata): the facets staff filter and count
+/// by, none of them personal, so lists and the dashboard never decrypt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupMeta {
+    pub region: String,
+    pub level: QualificationLevel,
+    pub status: Status,
+    pub created_at_ms: u64,
+}
+
+/// One row of `GET /v1/admin/signups`: where the record is, and its [`SignupMeta`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupRow {
+    pub association: Association,
+    pub reference: String,
+    pub region: String,
+    pub level: QualificationLevel,
+    pub status: Status,
+    pub created_at_ms: u64,
+}
+
+impl SignupRow {
+    pub fn new(association: Association, reference: &str, meta: SignupMeta) -> SignupRow {
+        SignupRow {
+            association,
+            reference: reference.to_string(),
+            region: meta.region,
+            level: meta.level,
+            status: meta.status,
+            created_at_ms: meta.created_at_ms,
+        }
+    }
+}
+
+/// What KV keeps beside an application, and (with its reference) one row of
+/// `GET /v1/admin/applications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationMeta {
+    pub status: Status,
+    pub created_at_ms: u64,
+    pub company: String,
+}
+
+/// One row of `GET /v1/admin/applications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationRow {
+    pub reference: String,
+    pub status: Status,
+    pub created_at_ms: u64,
+    pub company: String,
+}
+
+/// `POST /v1/admin/signups/…/review` and `POST /v1/admin/applications/…/decision`. The
+/// decision travels as its code so that an unknown one is a field error, not a bad request;
+/// [`DecisionBody::check`] applies the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionBody {
+    pub decision: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl DecisionBody {
+    pub fn new(decision: Status, note: &str) -> DecisionBody {
+        DecisionBody {
+            decision: decision.code().to_string(),
+            note: note.to_string(),
+        }
+    }
+}
+
+/// The answer to a decision: the record's new status, and for an accepted application the id
+/// of the draft partner it created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decided {
+    pub reference: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_partner: Option<String>,
+}
+
+/// `POST /v1/admin/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /v1/admin/staff`: a new account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub username: String,
+    pub role: Role,
+    #[serde(default)]
+    pub association: Option<Association>,
+    pub password: String,
+}
+
+/// `PUT /v1/admin/partners/<id>`: create or edit a draft partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerChange {
+    pub partner: Partner,
+    #[serde(default)]
+    pub association: Option<Association>,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// `PUT /v1/admin/benefits/<id>`: create or edit a draft benefit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenefitChange {
+    pub benefit: Benefit,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// `POST /v1/admin/catalog/publish` (the body may also be empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishOptions {
+    /// Marks the snapshot as sample data (the widgets then say so on every screen).
+    #[serde(default)]
+    pub sample: bool,
+}
+
+/// `POST /v1/admin/catalog/rollback`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rollback {
+    pub version: String,
+}
+
+/// A body that carries nothing (`POST /v1/admin/catalog/drafts-from-published`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_by_code_and_each_kind_decides_its_own() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.code()), Some(*status));
+            let json = serde_json::to_string(status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.code()));
+        }
+        assert_eq!(Status::parse("maybe"), None);
+        for kind in [RecordKind::Signup, RecordKind::Application] {
+            assert!(!kind.decisions().contains(&Status::Received));
+            assert!(kind.decisions().iter().all(|d| kind.statuses().contains(d)));
+        }
+    }
+
+    #[test]
+    fn the_envelope_keeps_its_field_names() {
+        let sent = Submission {
+            form: 7,
+            challenge: Solution {
+                token: "t".into(),
+                nonce: 9,
+            },
+            website: String::new(),
+            elapsed_ms: 4_000,
+        };
+        let json: serde_json::Value = serde_json::to_value(&sent).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"form": 7, "challenge": {"token": "t", "nonce": 9}, "website": "", "elapsed_ms": 4000})
+        );
+        let read: Submission<i32> =
+            serde_json::from_str(r#"{"form":7,"challenge":{"token":"t","nonce":9}}"#).unwrap();
+        assert_eq!((read.website.as_str(), read.elapsed_ms), ("", 0));
+    }
+}

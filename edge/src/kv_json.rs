@@ -1,0 +1,54 @@
+//! JSON values in KV: the one way handlers read and write typed records. A stored value that
+//! does not parse is a storage fault, named by its key's kind (never its content).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::store::{Kv, PutOptions};
+
+/// The JSON value under `key`, if there is one.
+pub async fn read_json<T: DeserializeOwned>(
+    kv: &impl Kv,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
+    match kv.get(key).await? {
+        Some(stored) => serde_json::from_str(&stored.value).map(Some).map_err(|_| {
+            ApiError::Storage(format!(
+                "unreadable {}",
+                key.split(':').next().unwrap_or_default()
+            ))
+        }),
+        None => Ok(None),
+    }
+}
+
+/// Stores `value` as JSON under `key`, with `options` (listing metadata, expiry).
+pub async fn write_json(
+    kv: &impl Kv,
+    key: &str,
+    value: &impl Serialize,
+    options: PutOptions,
+) -> Result<(), ApiError> {
+    kv.put(key, &serde_json::to_string(value)?, options).await?;
+    Ok(())
+}
+
+impl PutOptions {
+    /// Options that keep `metadata` (a typed value, e.g. `guanai_core::wire::SignupMeta`)
+    /// beside the value, for listings.
+    pub fn listed(metadata: &impl Serialize) -> Result<PutOptions, ApiError> {
+        Ok(PutOptions {
+            metadata: Some(serde_json::to_value(metadata)?),
+            expiration_ttl: None,
+        })
+    }
+
+    /// Options for a value KV deletes after `seconds`.
+    pub fn expiring(seconds: u64) -> PutOptions {
+        PutOptions {
+            metadata: None,
+            expiration_ttl: Some(seconds),
+        }
+    }
+}
