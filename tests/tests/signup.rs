@@ -271,11 +271,11 @@ async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
     type_into(&client, "apply", "#apply-credit_code", "91110000802100433B").await;
     type_into(&client, "apply", "#apply-contact_person", "赵敏").await;
     type_into(&client, "apply", "#apply-email", "zhaomin@example.com").await;
-    choose(&client, "apply", "#apply-offers-0-area", "leisure").await;
+    choose(&client, "apply", "#apply-offers-0--area", "leisure").await;
     type_into(
         &client,
         "apply",
-        "#apply-offers-0-description",
+        "#apply-offers-0--description",
         "社工凭证件入住康养基地享七折，含两餐。",
     )
     .await;
@@ -313,11 +313,11 @@ async fn a_company_applies_and_a_rate_limited_one_gets_a_friendly_message() {
     type_into(&client, "apply", "#apply-credit_code", "91350100M000100Y43").await;
     type_into(&client, "apply", "#apply-contact_person", "钱伟").await;
     type_into(&client, "apply", "#apply-mobile", "13800138000").await;
-    choose(&client, "apply", "#apply-offers-0-area", "career").await;
+    choose(&client, "apply", "#apply-offers-0--area", "career").await;
     type_into(
         &client,
         "apply",
-        "#apply-offers-0-description",
+        "#apply-offers-0--description",
         "为社工提供免费的职业规划咨询服务。",
     )
     .await;

@@ -84,14 +84,20 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
     answer(request.send().await).await
 }
 
-/// `method path` with a JSON body (or none), carrying the CSRF token.
+/// `method path` with `body` (one of `guanai_core::wire`'s types) as JSON, carrying the CSRF
+/// token.
 pub async fn send<T: DeserializeOwned>(
     method: &str,
     path: &str,
-    body: Option<serde_json::Value>,
+    body: &impl serde::Serialize,
 ) -> Result<T, Failure> {
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let body = serde_json::to_string(body).map_err(|_| Failure::network())?;
     send_text(method, path, "application/json", body).await
+}
+
+/// `body` (one of `guanai_core::wire`'s types) as the JSON text [`send_text`] sends.
+pub fn wire_body(body: &impl serde::Serialize) -> String {
+    serde_json::to_string(body).unwrap_or_default()
 }
 
 /// `method path` with a body of `content_type` (CSV imports), carrying the CSRF token.

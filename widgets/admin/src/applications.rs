@@ -3,32 +3,19 @@
 //! for staff to complete in the catalogue.
 
 use guanai_core::staff::Action;
+use guanai_core::wire::{Decided, DecisionBody, RecordKind, Status};
 use guanai_core::{Lang, Text};
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use crate::api::{self, Failure};
 use crate::ui::{Done, Field, Input, Problem, label, region_name, t, when};
 use crate::{admin, t_str};
 
 /// One row of `GET /v1/admin/applications`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Row {
-    pub reference: String,
-    #[serde(default)]
-    pub company: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub created_at_ms: u64,
-}
+pub use guanai_core::wire::ApplicationRow as Row;
 
-fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "accepted" => t_str(lang, "已接受", "Accepted"),
-        "declined" => t_str(lang, "已婉拒", "Declined"),
-        _ => t_str(lang, "待处理", "To review"),
-    }
+fn status_label(status: Status, lang: Lang) -> String {
+    status.label(RecordKind::Application).get(lang).to_string()
 }
 
 /// The applications page.
@@ -56,7 +43,7 @@ pub fn Applications() -> impl IntoView {
                     <tr>
                         <td><code>{row.reference.clone()}</code></td>
                         <td>{row.company.clone()}</td>
-                        <td>{status_label(&row.status, lang)}</td>
+                        <td>{status_label(row.status, lang)}</td>
                         <td>{when(row.created_at_ms)}</td>
                         <td>
                             {may_open.then(|| view! {
@@ -90,7 +77,7 @@ pub fn Applications() -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| load(true)>{t("加载更多", "Load more")}</button>
         </Show>
         {move || open.get().map(|reference| view! {
-            <Detail reference on_decided=Callback::new(move |(reference, status): (String, String)| {
+            <Detail reference on_decided=Callback::new(move |(reference, status): (String, Status)| {
                 rows.update(|rows| if let Some(r) = rows.iter_mut().find(|r| r.reference == reference) { r.status = status });
             }) close=Callback::new(move |()| open.set(None)) />
         })}
@@ -103,7 +90,7 @@ fn Detail(
     /// The application's reference.
     reference: String,
     /// Told `(reference, status)` after a decision.
-    on_decided: Callback<(String, String)>,
+    on_decided: Callback<(String, Status)>,
     /// Closes the panel.
     close: Callback<()>,
 ) -> impl IntoView {
@@ -120,7 +107,7 @@ fn Detail(
             async move { api::get::<serde_json::Value>(&path).await }
         }
     });
-    let decision = RwSignal::new("accepted".to_string());
+    let decision = RwSignal::new(Status::Accepted);
     let note = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
     let failure = RwSignal::new(None::<Failure>);
@@ -128,16 +115,15 @@ fn Detail(
     let done = RwSignal::new(None::<Text>);
     let decide = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let body =
-            serde_json::json!({"decision": decision.get_untracked(), "note": note.get_untracked()});
+        let body = DecisionBody::new(decision.get_untracked(), &note.get_untracked());
         let path = format!("{path}/decision");
         let reference = reference.clone();
         failure.set(None);
         leptos::task::spawn_local(async move {
-            match api::send::<serde_json::Value>("POST", &path, Some(body)).await {
+            match api::send::<Decided>("POST", &path, &body).await {
                 Ok(answer) => {
-                    let status = answer["status"].as_str().unwrap_or_default().to_string();
-                    done.set(Some(if status == "accepted" {
+                    let status = answer.status;
+                    done.set(Some(if status == Status::Accepted {
                         Text::new("已接受：已在“合作单位与福利”中生成归档草稿，请补充地点后发布。", "Accepted: archived drafts are waiting under Partners & benefits; add locations, then publish.")
                     } else {
                         Text::new("已婉拒。", "Declined.")
@@ -182,7 +168,7 @@ fn Detail(
                                 <dt>{t_str(lang, "手机", "Mobile")}</dt><dd>{text(&d["contact"]["mobile"])}</dd>
                                 <dt>{t_str(lang, "电子邮箱", "Email")}</dt><dd>{text(&d["contact"]["email"])}</dd>
                                 <dt>{t_str(lang, "留言", "Message")}</dt><dd>{text(&d["contact"]["message"])}</dd>
-                                <dt>{t_str(lang, "状态", "Status")}</dt><dd>{status_label(d["status"].as_str().unwrap_or_default(), lang)}</dd>
+                                <dt>{t_str(lang, "状态", "Status")}</dt><dd>{status_label(Status::parse(d["status"].as_str().unwrap_or_default()).unwrap_or(Status::Received), lang)}</dd>
                                 <dt>{t_str(lang, "提交时间", "Received")}</dt><dd>{when(d["created_at_ms"].as_u64().unwrap_or_default())}</dd>
                                 {d["decision"].is_object().then(|| view! {
                                     <dt>{t_str(lang, "决定", "Decided by")}</dt>
@@ -205,8 +191,8 @@ fn Detail(
                 <form class="review" on:submit=decide.clone()>
                     <fieldset>
                         <legend>{t("决定", "Decision")}</legend>
-                        <label class="check"><input type="radio" name="app-decision" prop:checked=move || decision.get() == "accepted" on:change=move |_| decision.set("accepted".into()) />" "{t("接受，生成草稿", "Accept and create drafts")}</label>
-                        <label class="check"><input type="radio" name="app-decision" prop:checked=move || decision.get() == "declined" on:change=move |_| decision.set("declined".into()) />" "{t("婉拒", "Decline")}</label>
+                        <label class="check"><input type="radio" name="app-decision" prop:checked=move || decision.get() == Status::Accepted on:change=move |_| decision.set(Status::Accepted) />" "{t("接受，生成草稿", "Accept and create drafts")}</label>
+                        <label class="check"><input type="radio" name="app-decision" prop:checked=move || decision.get() == Status::Declined on:change=move |_| decision.set(Status::Declined) />" "{t("婉拒", "Decline")}</label>
                     </fieldset>
                     <Field label=label("备注", "Note") value=note.into() set=Callback::new(move |v| note.set(v)) path="note".into() errors input=Input::Multiline />
                     <Problem failure />

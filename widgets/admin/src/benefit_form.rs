@@ -3,6 +3,7 @@
 //! levels, validity dates, how to redeem.
 
 use guanai_core::validate::FieldError;
+use guanai_core::wire::BenefitChange;
 use guanai_core::{Benefit, QualificationLevel, ServiceArea, Text};
 use leptos::prelude::*;
 
@@ -78,13 +79,16 @@ pub fn BenefitForm(
             crate::ui::focus_first_invalid();
             return;
         }
-        let body = serde_json::json!({"benefit": benefit, "archived": archived.get_untracked()});
+        let body = BenefitChange {
+            benefit,
+            archived: archived.get_untracked(),
+        };
         busy.set(true);
         failure.set(None);
         errors.set(Vec::new());
         leptos::task::spawn_local(async move {
             let path = format!("/v1/admin/benefits/{}", js_sys::encode_uri_component(&id));
-            match api::send::<serde_json::Value>("PUT", &path, Some(body)).await {
+            match api::send::<serde_json::Value>("PUT", &path, &body).await {
                 Ok(_) => saved.run(Text::new(
                     format!("已保存福利 {id}（草稿，发布后生效）。"),
                     format!("Benefit {id} saved (a draft until published)."),

@@ -3,11 +3,12 @@
 
 pub use guanai_core::model::{DraftBenefit, DraftPartner};
 use guanai_core::staff::Action;
+use guanai_core::wire::{Empty, PublishOptions, Rollback};
 use guanai_core::{Lang, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::api::{self, Failure};
+use crate::api::{self, Failure, wire_body};
 use crate::benefit_form::BenefitForm;
 use crate::partner_form::PartnerForm;
 use crate::ui::{Check, Choice, Done, Problem, label, t, when};
@@ -57,27 +58,29 @@ pub fn CataloguePage() -> impl IntoView {
     let sample = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
-    let act =
-        move |path: &'static str, body: serde_json::Value, said: fn(&serde_json::Value) -> Text| {
-            busy.set(true);
-            failure.set(None);
-            done.set(None);
-            leptos::task::spawn_local(async move {
-                match api::send::<serde_json::Value>("POST", path, Some(body)).await {
-                    Ok(answer) => {
-                        done.set(Some(said(&answer)));
-                        drafts.refetch();
-                        versions.refetch();
-                    }
-                    Err(problem) => failure.set(Some(problem)),
+    let act = move |path: &'static str, body: String, said: fn(&serde_json::Value) -> Text| {
+        busy.set(true);
+        failure.set(None);
+        done.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send_text::<serde_json::Value>("POST", path, "application/json", body).await
+            {
+                Ok(answer) => {
+                    done.set(Some(said(&answer)));
+                    drafts.refetch();
+                    versions.refetch();
                 }
-                busy.set(false);
-            });
-        };
+                Err(problem) => failure.set(Some(problem)),
+            }
+            busy.set(false);
+        });
+    };
     let publish = move |_| {
         act(
             "/v1/admin/catalog/publish",
-            serde_json::json!({"sample": sample.get_untracked()}),
+            wire_body(&PublishOptions {
+                sample: sample.get_untracked(),
+            }),
             |a| {
                 let (v, p, b) = (
                     a["version"].as_str().unwrap_or_default(),
@@ -98,7 +101,7 @@ pub fn CataloguePage() -> impl IntoView {
     let from_published = move |_| {
         act(
             "/v1/admin/catalog/drafts-from-published",
-            serde_json::json!({}),
+            wire_body(&Empty {}),
             |a| {
                 let n = a["created"].as_u64().unwrap_or(0);
                 Text::new(
@@ -111,7 +114,7 @@ pub fn CataloguePage() -> impl IntoView {
     let rollback = move |version: String| {
         act(
             "/v1/admin/catalog/rollback",
-            serde_json::json!({"version": version}),
+            wire_body(&Rollback { version }),
             |a| {
                 let v = a["version"].as_str().unwrap_or_default();
                 Text::new(

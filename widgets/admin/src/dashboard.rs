@@ -28,22 +28,37 @@ pub struct Insight {
     pub partners_by_province: BTreeMap<String, u64>,
 }
 
-/// Bars for the last [`WEEKS`] weeks of `per_week`, one value per series code.
+/// Bars for the last [`WEEKS`] weeks of `per_week`, one value per series code; the weeks before
+/// them are summed in one first bar labelled `earlier`, so that the chart's totals are every
+/// sign-up, not just the recent ones.
 pub fn weekly_bars(
     per_week: &BTreeMap<String, BTreeMap<String, u64>>,
     series: &[&str],
+    earlier: &str,
 ) -> Vec<Bar> {
+    let values = |counts: &BTreeMap<String, u64>| -> Vec<u64> {
+        series
+            .iter()
+            .map(|code| counts.get(*code).copied().unwrap_or(0))
+            .collect()
+    };
     let skip = per_week.len().saturating_sub(WEEKS);
-    per_week
-        .iter()
-        .skip(skip)
-        .map(|(week, counts)| Bar {
+    let before = (skip > 0).then(|| Bar {
+        label: earlier.to_string(),
+        values: per_week
+            .values()
+            .take(skip)
+            .map(values)
+            .fold(vec![0; series.len()], |sum, week| {
+                sum.iter().zip(week).map(|(a, b)| a + b).collect()
+            }),
+    });
+    before
+        .into_iter()
+        .chain(per_week.iter().skip(skip).map(|(week, counts)| Bar {
             label: week.clone(),
-            values: series
-                .iter()
-                .map(|code| counts.get(*code).copied().unwrap_or(0))
-                .collect(),
-        })
+            values: values(counts),
+        }))
         .collect()
 }
 
@@ -61,13 +76,13 @@ pub fn Charts(
         .iter()
         .map(|a| a.name().get(lang).to_string())
         .collect();
-    let mut levels: Vec<&str> = QualificationLevel::ALL.iter().map(|l| l.code()).collect();
-    levels.push("none");
-    let mut level_names: Vec<String> = QualificationLevel::ALL
+    // `none` is one of the levels ("none yet / student"): every sign-up has exactly one.
+    let levels: Vec<&str> = QualificationLevel::ALL.iter().map(|l| l.code()).collect();
+    let level_names: Vec<String> = QualificationLevel::ALL
         .iter()
         .map(|l| l.label().get(lang).to_string())
         .collect();
-    level_names.push(tr("未填写", "Not given"));
+    let earlier = tr("更早", "Earlier");
     let areas = ServiceArea::ALL
         .iter()
         .map(|area| Bar {
@@ -100,7 +115,7 @@ pub fn Charts(
             <BarChart
                 title=tr("每周报名人数（按协会）", "Sign-ups per week, by association")
                 series=association_names
-                bars=weekly_bars(&insight.signups_per_week_by_association, &associations)
+                bars=weekly_bars(&insight.signups_per_week_by_association, &associations, &earlier)
                 empty=empty.clone()
                 row_heading=tr("周", "Week")
                 total_heading=total.clone()
@@ -108,7 +123,7 @@ pub fn Charts(
             <BarChart
                 title=tr("每周报名人数（按职业水平）", "Sign-ups per week, by qualification level")
                 series=level_names
-                bars=weekly_bars(&insight.signups_per_week_by_level, &levels)
+                bars=weekly_bars(&insight.signups_per_week_by_level, &levels, &earlier)
                 empty=empty.clone()
                 row_heading=tr("周", "Week")
                 total_heading=total.clone()

@@ -24,6 +24,7 @@ pub mod ui;
 
 use guanai_core::Lang;
 use guanai_core::staff::{Action, Staff};
+use guanai_core::wire::Empty;
 use leptos::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -237,7 +238,7 @@ fn Shell() -> impl IntoView {
     let logout = move |_| {
         leptos::task::spawn_local(async move {
             // Signed out on the server or not (e.g. already expired), the view forgets it.
-            let _ = api::send::<serde_json::Value>("POST", "/v1/admin/logout", None).await;
+            let _ = api::send::<serde_json::Value>("POST", "/v1/admin/logout", &Empty {}).await;
             admin.ended.set(false);
             admin.session.set(None);
         });

@@ -1,6 +1,7 @@
 //! Signing in: username and password, sent once to `POST /v1/admin/login`; the server sets the
 //! `HttpOnly` session cookie and answers with the CSRF token this view then sends.
 
+use guanai_core::wire::Login;
 use leptos::prelude::*;
 
 use crate::api::{self, Failure};
@@ -24,12 +25,12 @@ pub fn Login() -> impl IntoView {
         busy.set(true);
         failure.set(None);
         errors.set(Vec::new());
-        let body = serde_json::json!({
-            "username": username.get_untracked().trim(),
-            "password": password.get_untracked(),
-        });
+        let body = Login {
+            username: username.get_untracked().trim().to_string(),
+            password: password.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
-            match api::send::<SessionInfo>("POST", "/v1/admin/login", Some(body)).await {
+            match api::send::<SessionInfo>("POST", "/v1/admin/login", &body).await {
                 Ok(session) => {
                     api::set_csrf(&session.csrf_token);
                     // The password leaves memory with the form.

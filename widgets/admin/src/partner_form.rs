@@ -3,6 +3,7 @@
 //! in pick mode), and the partnership status (archived partners are not published).
 
 use guanai_core::validate::FieldError;
+use guanai_core::wire::PartnerChange;
 use guanai_core::{Association, Award, Contact, Location, Partner, PartnerKind, Text};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -124,17 +125,17 @@ pub fn PartnerForm(
             return;
         }
         let association: Option<Association> = association.get_untracked().parse().ok();
-        let body = serde_json::json!({
-            "partner": partner,
-            "association": association,
-            "archived": archived.get_untracked(),
-        });
+        let body = PartnerChange {
+            partner,
+            association,
+            archived: archived.get_untracked(),
+        };
         busy.set(true);
         failure.set(None);
         errors.set(Vec::new());
         leptos::task::spawn_local(async move {
             let path = format!("/v1/admin/partners/{}", js_sys::encode_uri_component(&id));
-            match api::send::<serde_json::Value>("PUT", &path, Some(body)).await {
+            match api::send::<serde_json::Value>("PUT", &path, &body).await {
                 Ok(_) => saved.run(Text::new(
                     format!("已保存合作单位 {id}（草稿，发布后生效）。"),
                     format!("Partner {id} saved (a draft until published)."),

@@ -3,6 +3,7 @@
 //! the spreadsheet export of the filtered list.
 
 use guanai_core::staff::Action;
+use guanai_core::wire::{Decided, DecisionBody, RecordKind, Status};
 use guanai_core::{Association, Lang, QualificationLevel, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -22,8 +23,7 @@ pub struct Row {
     pub region: String,
     #[serde(default)]
     pub level: Option<String>,
-    #[serde(default)]
-    pub status: String,
+    pub status: Status,
     #[serde(default)]
     pub created_at_ms: u64,
 }
@@ -70,12 +70,8 @@ impl Filters {
     }
 }
 
-fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "verified" => t_str(lang, "已核验", "Verified"),
-        "rejected" => t_str(lang, "未通过", "Rejected"),
-        _ => t_str(lang, "待核验", "To review"),
-    }
+fn status_label(status: Status, lang: Lang) -> String {
+    status.label(RecordKind::Signup).get(lang).to_string()
 }
 
 fn level_label(level: Option<&str>, lang: Lang) -> String {
@@ -160,24 +156,18 @@ pub fn Signups() -> impl IntoView {
     });
     let status_options = Signal::derive(move || {
         let lang = lang.get();
-        vec![
-            (
-                String::new(),
-                t_str(lang, "全部状态", "All statuses").to_string(),
-            ),
-            (
-                "received".into(),
-                status_label("received", lang).to_string(),
-            ),
-            (
-                "verified".into(),
-                status_label("verified", lang).to_string(),
-            ),
-            (
-                "rejected".into(),
-                status_label("rejected", lang).to_string(),
-            ),
-        ]
+        let all = (
+            String::new(),
+            t_str(lang, "全部状态", "All statuses").to_string(),
+        );
+        std::iter::once(all)
+            .chain(
+                RecordKind::Signup
+                    .statuses()
+                    .iter()
+                    .map(|s| (s.code().to_string(), status_label(*s, lang))),
+            )
+            .collect::<Vec<_>>()
     });
     let region_choices = Signal::derive(move || {
         let lang = lang.get();
@@ -198,7 +188,7 @@ pub fn Signups() -> impl IntoView {
                         <td>{association_label(&shown.association, lang)}</td>
                         <td>{region_name(&shown.region, lang)}</td>
                         <td>{level_label(shown.level.as_deref(), lang)}</td>
-                        <td class=format!("status {}", shown.status)>{status_label(&shown.status, lang)}</td>
+                        <td class=format!("status {}", shown.status)>{status_label(shown.status, lang)}</td>
                         <td>{when(shown.created_at_ms)}</td>
                         <td>
                             {may_open.then(|| view! {
@@ -268,7 +258,7 @@ pub fn Signups() -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| load(true)>{t("加载更多", "Load more")}</button>
         </Show>
         {move || open.get().map(|row| view! {
-            <Detail row on_reviewed=Callback::new(move |(reference, status): (String, String)| {
+            <Detail row on_reviewed=Callback::new(move |(reference, status): (String, Status)| {
                 rows.update(|rows| {
                     if let Some(r) = rows.iter_mut().find(|r| r.reference == reference) {
                         r.status = status;
@@ -287,7 +277,7 @@ pub struct SignupDetail {
     pub region: String,
     #[serde(default)]
     pub level: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub created_at_ms: u64,
     pub consent: serde_json::Value,
     pub personal: Personal,
@@ -316,7 +306,7 @@ fn Detail(
     /// The row opened.
     row: Row,
     /// Told `(reference, new status)` after a review.
-    on_reviewed: Callback<(String, String)>,
+    on_reviewed: Callback<(String, Status)>,
     /// Closes the panel.
     close: Callback<()>,
 ) -> impl IntoView {
@@ -333,7 +323,7 @@ fn Detail(
             async move { api::get::<SignupDetail>(&path).await }
         }
     });
-    let decision = RwSignal::new("verified".to_string());
+    let decision = RwSignal::new(Status::Verified);
     let note = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
     let failure = RwSignal::new(None::<Failure>);
@@ -342,16 +332,15 @@ fn Detail(
     let reference = row.reference.clone();
     let review = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let body =
-            serde_json::json!({"decision": decision.get_untracked(), "note": note.get_untracked()});
+        let body = DecisionBody::new(decision.get_untracked(), &note.get_untracked());
         let path = format!("{path}/review");
         let reference = reference.clone();
         failure.set(None);
         errors.set(Vec::new());
         leptos::task::spawn_local(async move {
-            match api::send::<serde_json::Value>("POST", &path, Some(body)).await {
+            match api::send::<Decided>("POST", &path, &body).await {
                 Ok(answer) => {
-                    let status = answer["status"].as_str().unwrap_or_default().to_string();
+                    let status = answer.status;
                     done.set(Some(Text::new("已保存核验结果。", "Review saved.")));
                     on_reviewed.run((reference, status));
                     detail.refetch();
@@ -407,7 +396,7 @@ fn Detail(
                                 <dt>{t_str(lang, "同意处理健康信息", "Agreed to health data processing")}</dt><dd>{yes(d.personal.health_consent)}</dd>
                                 <dt>{t_str(lang, "隐私政策版本", "Privacy notice version")}</dt><dd>{d.consent["notice_version"].as_str().unwrap_or_default().to_string()}</dd>
                                 <dt>{t_str(lang, "报名时间", "Signed up")}</dt><dd>{when(d.created_at_ms)}</dd>
-                                <dt>{t_str(lang, "状态", "Status")}</dt><dd class="status">{status_label(&d.status, lang)}</dd>
+                                <dt>{t_str(lang, "状态", "Status")}</dt><dd class="status">{status_label(d.status, lang)}</dd>
                                 {d.review.as_ref().map(|review| view! {
                                     <dt>{t_str(lang, "核验人", "Reviewed by")}</dt>
                                     <dd>{review["by"].as_str().unwrap_or_default().to_string()}" · "{when(review["at_ms"].as_u64().unwrap_or_default())}</dd>
@@ -427,8 +416,8 @@ fn Detail(
                 <form class="review" on:submit=review.clone()>
                     <fieldset>
                         <legend>{t("资格核验", "Qualification review")}</legend>
-                        <label class="check"><input type="radio" name="decision" value="verified" prop:checked=move || decision.get() == "verified" on:change=move |_| decision.set("verified".into()) />" "{t("核验通过", "Verified")}</label>
-                        <label class="check"><input type="radio" name="decision" value="rejected" prop:checked=move || decision.get() == "rejected" on:change=move |_| decision.set("rejected".into()) />" "{t("不通过", "Rejected")}</label>
+                        <label class="check"><input type="radio" name="decision" value="verified" prop:checked=move || decision.get() == Status::Verified on:change=move |_| decision.set(Status::Verified) />" "{t("核验通过", "Verified")}</label>
+                        <label class="check"><input type="radio" name="decision" value="rejected" prop:checked=move || decision.get() == Status::Rejected on:change=move |_| decision.set(Status::Rejected) />" "{t("不通过", "Rejected")}</label>
                     </fieldset>
                     <Field label=label("备注（不通过时必填，将告知社工）", "Note (required for a rejection; the social worker is told)") value=note.into() set=Callback::new(move |v| note.set(v)) path="note".into() errors input=Input::Multiline />
                     <Problem failure />

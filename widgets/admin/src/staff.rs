@@ -2,6 +2,7 @@
 //! association admins for their own). Passwords are hashed on the server and never shown again.
 
 use guanai_core::staff::Role;
+use guanai_core::wire::NewStaff;
 use guanai_core::{Association, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -54,16 +55,17 @@ pub fn StaffPage() -> impl IntoView {
         event.prevent_default();
         let association: Option<Association> = association.get_untracked().parse().ok();
         let name = username.get_untracked().trim().to_string();
-        let body = serde_json::json!({
-            "username": name,
-            "password": password.get_untracked(),
-            "role": role.get_untracked(),
-            "association": association,
-        });
+        let body = NewStaff {
+            username: name.clone(),
+            password: password.get_untracked(),
+            role: serde_json::from_value(serde_json::Value::String(role.get_untracked()))
+                .unwrap_or(Role::Viewer),
+            association,
+        };
         failure.set(None);
         errors.set(Vec::new());
         leptos::task::spawn_local(async move {
-            match api::send::<serde_json::Value>("POST", "/v1/admin/staff", Some(body)).await {
+            match api::send::<serde_json::Value>("POST", "/v1/admin/staff", &body).await {
                 Ok(_) => {
                     password.set(String::new());
                     username.set(String::new());

@@ -126,10 +126,14 @@ fn the_dashboard_has_four_charts_and_the_weekly_ones_keep_the_last_twelve_weeks(
             BTreeMap::from([("beijing".to_string(), week as u64)]),
         );
     }
-    let bars = weekly_bars(&per_week, &["beijing", "tianjin", "hebei"]);
-    assert_eq!(bars.len(), 12);
-    assert_eq!(bars[0].label, "2026-W09");
-    assert_eq!(bars[11].values, vec![20, 0, 0]);
+    let bars = weekly_bars(&per_week, &["beijing", "tianjin", "hebei"], "Earlier");
+    assert_eq!(bars.len(), 13, "twelve weeks and the weeks before them");
+    assert_eq!(
+        (bars[0].label.as_str(), bars[0].values.clone()),
+        ("Earlier", vec![(1..=8).sum::<u64>(), 0, 0])
+    );
+    assert_eq!(bars[1].label, "2026-W09");
+    assert_eq!(bars[12].values, vec![20, 0, 0]);
 
     let insight = Insight {
         signups_per_week_by_association: per_week,
@@ -151,6 +155,57 @@ fn the_dashboard_has_four_charts_and_the_weekly_ones_keep_the_last_twelve_weeks(
             .text_content()
             .unwrap()
             .contains("Beijing8")
+    );
+}
+
+/// The "Total" column of each row of the chart at `nth` (1-based) of the dashboard, summed.
+fn chart_total(root: &Element, nth: usize) -> u64 {
+    all(root, &format!("figure.chart:nth-child({nth}) tbody tr"))
+        .iter()
+        .map(|row| {
+            let cells = row.query_selector_all("td").unwrap();
+            let last = cells.item(cells.length() - 1).unwrap();
+            last.text_content().unwrap().parse::<u64>().unwrap()
+        })
+        .sum()
+}
+
+#[wasm_bindgen_test]
+fn both_sign_up_charts_total_the_number_of_sign_ups() {
+    // 4,001 sign-ups over 20 weeks, a quarter of them at level `none`.
+    let (mut by_association, mut by_level) = (BTreeMap::new(), BTreeMap::new());
+    let mut stored = 0;
+    for week in 1..=20u64 {
+        let n = if week == 20 { 201 } else { 200 };
+        stored += n;
+        let label = format!("2026-W{week:02}");
+        by_association.insert(
+            label.clone(),
+            BTreeMap::from([("beijing".to_string(), n - 50), ("hebei".to_string(), 50)]),
+        );
+        by_level.insert(
+            label,
+            BTreeMap::from([
+                ("assistant".to_string(), n - 100),
+                ("senior".to_string(), 50),
+                ("none".to_string(), 50),
+            ]),
+        );
+    }
+    assert_eq!(stored, 4_001);
+    let insight = Insight {
+        signups_per_week_by_association: by_association,
+        signups_per_week_by_level: by_level,
+        ..Insight::default()
+    };
+    let (root, _mounted) = mount(Lang::En, move || view! { <Charts insight lang=Lang::En /> });
+    assert_eq!(chart_total(&root, 1), stored, "by association");
+    assert_eq!(chart_total(&root, 2), stored, "by qualification level");
+    let level_columns = all(&root, "figure.chart:nth-child(2) thead th").len();
+    assert_eq!(
+        level_columns,
+        1 + 4 + 1,
+        "week, the four levels once each, total"
     );
 }
 

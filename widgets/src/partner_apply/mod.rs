@@ -11,7 +11,8 @@ use web_sys::HtmlElement;
 
 use crate::element::{self, Host, Widget, tr};
 use crate::form::{
-    Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target, Wake, bool_attr,
+    ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target,
+    TextInput, Wake, bool_attr, error_id, field_id,
 };
 
 /// Attributes of `<guanai-partner-apply>` that take effect when changed after mount.
@@ -103,46 +104,26 @@ pub fn PartnerApplyView(
                            autocomplete: &'static str,
                            get: fn(&PartnerApplication) -> String,
                            set: fn(&mut PartnerApplication, String)| {
-        let error = error_for(field.to_string());
         view! {
-            <input id=format!("apply-{field}") name=field type=kind autocomplete=autocomplete
-                aria-invalid=move || bool_attr(error.get().is_some())
-                aria-describedby=format!("apply-{field}-error")
-                prop:value=move || form.with(get)
-                on:input=move |event| {
-                    let value = event_target_value(&event);
-                    form.update(|f| set(f, value));
-                    display.edited(field);
-                }
-                on:blur=move |_| display.touch(field) />
-            <FieldError prefix="apply" field error />
+            <TextInput prefix="apply" field kind autocomplete display
+                value=Signal::derive(move || form.with(get))
+                set=Callback::new(move |value| form.update(|f| set(f, value)))
+                error=error_for(field.to_string()) />
         }
     };
     let consent = move |field: &'static str,
                         label: FormUi,
                         get: fn(&ApplicationConsents) -> bool,
                         set: fn(&mut ApplicationConsents, bool)| {
-        let error = error_for(field.to_string());
-        let id = format!("apply-{}", field.replace('.', "-"));
         view! {
-            <div class="check-field">
-                <label class="check">
-                    <input type="checkbox" id=id name=field
-                        aria-invalid=move || bool_attr(error.get().is_some())
-                        aria-describedby=format!("apply-{}-error", field.replace('.', "-"))
-                        prop:checked=move || form.with(|f| get(&f.consents))
-                        on:change=move |event| {
-                            let on = event_target_checked(&event);
-                            form.update(|f| set(&mut f.consents, on));
-                            display.edited(field);
-                            display.touch(field);
-                        } />
-                    {move || label.get(lang.get())}
-                </label>
-                <FieldError prefix="apply" field error />
-            </div>
+            <ConsentCheck prefix="apply" field display
+                label=Signal::derive(move || label.get(lang.get()).to_string())
+                checked=Signal::derive(move || form.with(|f| get(&f.consents)))
+                set=Callback::new(move |on| form.update(|f| set(&mut f.consents, on)))
+                error=error_for(field.to_string()) />
         }
     };
+
     let offer_count = move || form.with(|f| f.offers.len());
 
     view! {
@@ -198,7 +179,7 @@ pub fn PartnerApplyView(
                         <div class="field">
                             <label for="apply-message">{tr(lang, FormUi::Message)}</label>
                             <textarea id="apply-message" name="message"
-                                aria-describedby="apply-message-error"
+                                aria-describedby=error_id("apply", "message")
                                 prop:value=move || form.with(|f| f.message.clone())
                                 on:input=move |event| { let value = event_target_value(&event); form.update(|f| f.message = value); }
                                 on:blur=move |_| display.touch("message")></textarea>
@@ -246,7 +227,6 @@ fn OfferFields(
     let description_field = format!("offers[{index}].description");
     let area_error = error_for(area_field.clone());
     let description_error = error_for(description_field.clone());
-    let id = |part: &str| format!("apply-offers-{index}-{part}");
     let offer = move || form.with(|f| f.offers.get(index).cloned().unwrap_or_default());
     let (area_touch, description_touch, description_edit) = (
         area_field.clone(),
@@ -255,9 +235,9 @@ fn OfferFields(
     );
     view! {
         <div class="offer">
-            <label for=id("area")>{tr(lang, FormUi::OfferArea)}" *"</label>
-            <select id=id("area") aria-invalid=move || bool_attr(area_error.get().is_some())
-                aria-describedby=format!("apply-offers-{index}--area-error")
+            <label for=field_id("apply", &area_field)>{tr(lang, FormUi::OfferArea)}" *"</label>
+            <select id=field_id("apply", &area_field) aria-invalid=move || bool_attr(area_error.get().is_some())
+                aria-describedby=error_id("apply", &area_field)
                 on:change=move |event| {
                     let code = event_target_value(&event);
                     form.update(|f| if let Some(offer) = f.offers.get_mut(index) { offer.area = code.parse().ok() });
@@ -268,10 +248,10 @@ fn OfferFields(
                     <option value=area.code() prop:selected=move || offer().area == Some(area)>{move || area.label().get(lang.get()).to_string()}</option>
                 }).collect_view()}
             </select>
-            <p class="field-error" id=format!("apply-offers-{index}--area-error") aria-live="polite">{move || area_error.get()}</p>
-            <label for=id("description")>{tr(lang, FormUi::OfferDescription)}" *"</label>
-            <textarea id=id("description") aria-invalid=move || bool_attr(description_error.get().is_some())
-                aria-describedby=format!("apply-offers-{index}--description-error")
+            <FieldError prefix="apply" field=area_field.clone() error=area_error />
+            <label for=field_id("apply", &description_field)>{tr(lang, FormUi::OfferDescription)}" *"</label>
+            <textarea id=field_id("apply", &description_field) aria-invalid=move || bool_attr(description_error.get().is_some())
+                aria-describedby=error_id("apply", &description_field)
                 prop:value=move || offer().description
                 on:input=move |event| {
                     let value = event_target_value(&event);
@@ -279,7 +259,7 @@ fn OfferFields(
                     display.edited(&description_edit);
                 }
                 on:blur=move |_| display.touch(&description_touch)></textarea>
-            <p class="field-error" id=format!("apply-offers-{index}--description-error") aria-live="polite">{move || description_error.get()}</p>
+            <FieldError prefix="apply" field=description_field.clone() error=description_error />
             <fieldset class="checkboxes">
                 <legend>{tr(lang, FormUi::OfferRegions)}</legend>
                 {regions::provinces().map(|province| {

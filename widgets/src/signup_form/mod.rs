@@ -15,7 +15,8 @@ use web_sys::HtmlElement;
 use crate::api::fetch_catalogue;
 use crate::element::{self, Host, Widget, tr};
 use crate::form::{
-    Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target, Wake, bool_attr,
+    ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target,
+    TextInput, Wake, bool_attr, error_id,
 };
 
 /// Attributes of `<guanai-signup-form>` that take effect when changed after mount.
@@ -146,25 +147,11 @@ pub fn SignupFormView(
                            autocomplete: &'static str,
                            get: fn(&SignupForm) -> String,
                            set: fn(&mut SignupForm, String)| {
-        let error = error_for(field);
         view! {
-            <input
-                id=format!("signup-{field}")
-                name=field
-                type=kind
-                inputmode=inputmode
-                autocomplete=autocomplete
-                aria-invalid=move || bool_attr(error.get().is_some())
-                aria-describedby=format!("signup-{field}-error")
-                prop:value=move || form.with(get)
-                on:input=move |event| {
-                    let value = event_target_value(&event);
-                    form.update(|f| set(f, value));
-                    display.edited(field);
-                }
-                on:blur=move |_| display.touch(field)
-            />
-            <FieldError prefix="signup" field error />
+            <TextInput prefix="signup" field kind inputmode autocomplete display
+                value=Signal::derive(move || form.with(get))
+                set=Callback::new(move |value| form.update(|f| set(f, value)))
+                error=error_for(field) />
         }
     };
 
@@ -246,7 +233,7 @@ fn AssociationAndRegion(
             <label for="signup-association">{tr(lang, FormUi::Association)}" *"</label>
             <select id="signup-association" name="association"
                 aria-invalid=move || bool_attr(association_error.get().is_some())
-                aria-describedby="signup-association-error"
+                aria-describedby=error_id("signup", "association")
                 on:change=move |event| {
                     let code = event_target_value(&event);
                     form.update(|f| { f.association = code.parse().ok(); f.region.clear(); });
@@ -266,7 +253,7 @@ fn AssociationAndRegion(
             <label for="signup-region">{tr(lang, FormUi::Region)}" *"</label>
             <select id="signup-region" name="region"
                 aria-invalid=move || bool_attr(region_error.get().is_some())
-                aria-describedby="signup-region-error"
+                aria-describedby=error_id("signup", "region")
                 prop:disabled=move || chosen().is_none()
                 on:change=move |event| {
                     let code = event_target_value(&event);
@@ -312,7 +299,7 @@ fn LevelSelect(
             <label for="signup-level">{tr(lang, FormUi::Level)}" *"</label>
             <select id="signup-level" name="level"
                 aria-invalid=move || bool_attr(error.get().is_some())
-                aria-describedby="signup-level-error"
+                aria-describedby=error_id("signup", "level")
                 on:change=move |event| {
                     let code = event_target_value(&event);
                     form.update(|f| f.level = code.parse().ok());
@@ -407,25 +394,12 @@ fn Consents(
                         label: FormUi,
                         get: fn(&SignupConsents) -> bool,
                         set: fn(&mut SignupConsents, bool)| {
-        let error = error_for(field);
-        let id = format!("signup-{}", field.replace('.', "-"));
         view! {
-            <div class="check-field">
-                <label class="check">
-                    <input type="checkbox" id=id name=field
-                        aria-invalid=move || bool_attr(error.get().is_some())
-                        aria-describedby=format!("signup-{}-error", field.replace(['.', '[', ']'], "-"))
-                        prop:checked=move || form.with(|f| get(&f.consents))
-                        on:change=move |event| {
-                            let on = event_target_checked(&event);
-                            form.update(|f| set(&mut f.consents, on));
-                            display.edited(field);
-                            display.touch(field);
-                        } />
-                    {move || label.get(lang.get())}
-                </label>
-                <FieldError prefix="signup" field error />
-            </div>
+            <ConsentCheck prefix="signup" field display
+                label=Signal::derive(move || label.get(lang.get()).to_string())
+                checked=Signal::derive(move || form.with(|f| get(&f.consents)))
+                set=Callback::new(move |on| form.update(|f| set(&mut f.consents, on)))
+                error=error_for(field) />
         }
     };
     let wants_health = move || form.with(|f| f.interests.contains(&ServiceArea::Health));

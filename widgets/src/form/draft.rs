@@ -1,0 +1,50 @@
+//! Drafts in localStorage, and the key of one submission attempt.
+
+use serde::{Serialize, de::DeserializeOwned};
+
+/// A draft in localStorage: what was typed, never the consent ticks (consent must be given
+/// knowingly at submit time). Storage may be unavailable (private mode, sandboxed iframe):
+/// then drafts are simply not kept.
+pub struct Draft {
+    key: String,
+}
+
+impl Draft {
+    pub fn new(key: impl Into<String>) -> Draft {
+        Draft { key: key.into() }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    pub fn load<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(&Draft::storage()?.get_item(&self.key).ok()??).ok()
+    }
+
+    pub fn save<T: Serialize>(&self, value: &T) {
+        if let (Some(storage), Ok(text)) = (Draft::storage(), serde_json::to_string(value)) {
+            let _ = storage.set_item(&self.key, &text);
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Some(storage) = Draft::storage() {
+            let _ = storage.remove_item(&self.key);
+        }
+    }
+}
+
+/// A fresh key for one submission attempt.
+pub fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|| {
+            format!(
+                "k-{:x}-{:x}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * 1e15) as u64
+            )
+        })
+}

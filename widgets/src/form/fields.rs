@@ -1,0 +1,88 @@
+//! The fields both public forms draw the same way: a text input and a consent tick, each with
+//! its error message under it, named by [`field_id`] / [`error_id`].
+
+use leptos::prelude::*;
+
+use super::errors::{ErrorDisplay, FieldError, error_id, field_id};
+use crate::element::bool_attr;
+
+/// A labelled-elsewhere text input for `field` of form `prefix`, with its error message.
+#[component]
+pub fn TextInput(
+    /// Id prefix of the form (`signup`, `apply`).
+    prefix: &'static str,
+    /// The field's path, also the input's `name`.
+    field: &'static str,
+    /// The input's `type` (`text`, `tel`, `email`).
+    kind: &'static str,
+    /// The input's `inputmode` (empty for the type's own).
+    #[prop(default = "")]
+    inputmode: &'static str,
+    /// The input's `autocomplete`.
+    autocomplete: &'static str,
+    /// What is typed.
+    value: Signal<String>,
+    /// Called with the new text on every keystroke.
+    set: Callback<String>,
+    /// The message to show, if any.
+    error: Signal<Option<String>>,
+    /// Error visibility (the field is touched on blur, edited on input).
+    display: ErrorDisplay,
+) -> impl IntoView {
+    view! {
+        <input
+            id=field_id(prefix, field)
+            name=field
+            type=kind
+            inputmode=(!inputmode.is_empty()).then_some(inputmode)
+            autocomplete=autocomplete
+            aria-invalid=move || bool_attr(error.get().is_some())
+            aria-describedby=error_id(prefix, field)
+            prop:value=move || value.get()
+            on:input=move |event| {
+                set.run(event_target_value(&event));
+                display.edited(field);
+            }
+            on:blur=move |_| display.touch(field)
+        />
+        <FieldError prefix field error />
+    }
+}
+
+/// A consent tick for `field` of form `prefix`: the box, its label, and its error message.
+/// Ticking counts as leaving the field, so a missing consent shows at once.
+#[component]
+pub fn ConsentCheck(
+    /// Id prefix of the form (`signup`, `apply`).
+    prefix: &'static str,
+    /// The consent's path, e.g. `consents.privacy`.
+    field: &'static str,
+    /// What the person agrees to, in the current language.
+    label: Signal<String>,
+    /// Whether it is ticked.
+    checked: Signal<bool>,
+    /// Called with the new state.
+    set: Callback<bool>,
+    /// The message to show, if any.
+    error: Signal<Option<String>>,
+    /// Error visibility.
+    display: ErrorDisplay,
+) -> impl IntoView {
+    view! {
+        <div class="check-field">
+            <label class="check">
+                <input type="checkbox" id=field_id(prefix, field) name=field
+                    aria-invalid=move || bool_attr(error.get().is_some())
+                    aria-describedby=error_id(prefix, field)
+                    prop:checked=move || checked.get()
+                    on:change=move |event| {
+                        set.run(event_target_checked(&event));
+                        display.edited(field);
+                        display.touch(field);
+                    } />
+                {move || label.get()}
+            </label>
+            <FieldError prefix field error />
+        </div>
+    }
+}
