@@ -288,6 +288,39 @@ impl Viewport {
         }
     }
 
+    /// The view after a wheel turn of `delta_y` in the DOM's `delta_mode` (0 pixels, 1 lines,
+    /// 2 pages) over screen `(x, y)`: 300 px of scrolling is one zoom step, and one event moves
+    /// at most 400 px' worth, so a flung wheel does not jump from country to street.
+    pub fn wheeled(&self, delta_y: f64, delta_mode: u32, x: f64, y: f64) -> Viewport {
+        let per_unit = match delta_mode {
+            1 => 40.0,
+            2 => 800.0,
+            _ => 1.0,
+        };
+        let delta = (delta_y * per_unit).clamp(-400.0, 400.0);
+        self.zoomed_at(self.zoom - delta / 300.0, x, y)
+    }
+
+    /// The view after two fingers moved from `before` to `after` (screen points): zoomed by the
+    /// change in their distance about where their midpoint was, and panned by how far the
+    /// midpoint moved, so the map stays under the fingers. Unchanged while the fingers touch.
+    pub fn pinched(&self, before: [(f64, f64); 2], after: [(f64, f64); 2]) -> Viewport {
+        let distance = |[a, b]: [(f64, f64); 2]| (a.0 - b.0).hypot(a.1 - b.1);
+        let midpoint = |[a, b]: [(f64, f64); 2]| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let (d0, d1) = (distance(before), distance(after));
+        if d0 <= 0.0 || d1 <= 0.0 {
+            return *self;
+        }
+        let (m0, m1) = (midpoint(before), midpoint(after));
+        self.zoomed_at(self.zoom + (d1 / d0).log2(), m0.0, m0.1)
+            .panned(m1.0 - m0.0, m1.1 - m0.1)
+    }
+
+    /// The view zoomed by `steps` about its centre (the + and − buttons and keys).
+    pub fn zoomed_by(&self, steps: f64) -> Viewport {
+        self.zoomed_at(self.zoom + steps, self.width / 2.0, self.height / 2.0)
+    }
+
     /// The view with its centre kept inside `bounds`, so the map cannot be lost off-screen.
     pub fn kept_within(&self, bounds: WorldBounds) -> Viewport {
         Viewport {
@@ -342,6 +375,56 @@ impl Viewport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn phone_view() -> Viewport {
+        Viewport {
+            center: project(LatLon::new(39.9, 116.4)),
+            zoom: 10.0,
+            width: 390.0,
+            height: 600.0,
+        }
+    }
+
+    fn close(a: WorldPoint, b: WorldPoint) -> bool {
+        (a.x - b.x).abs() < 1e-12 && (a.y - b.y).abs() < 1e-12
+    }
+
+    #[test]
+    fn a_pinch_keeps_the_map_under_the_fingers() {
+        let view = phone_view();
+        // Fingers spread to twice their distance about a fixed midpoint: one zoom step in, and
+        // the point under the midpoint stays there.
+        let under = view.to_world(200.0, 300.0);
+        let spread = view.pinched(
+            [(150.0, 300.0), (250.0, 300.0)],
+            [(100.0, 300.0), (300.0, 300.0)],
+        );
+        assert!((spread.zoom - 11.0).abs() < 1e-9);
+        assert!(close(spread.to_world(200.0, 300.0), under));
+        // Both fingers move 30 px right: a plain pan, no zoom.
+        let moved = view.pinched(
+            [(150.0, 300.0), (250.0, 300.0)],
+            [(180.0, 300.0), (280.0, 300.0)],
+        );
+        assert_eq!(moved.zoom, view.zoom);
+        assert!(close(moved.to_world(230.0, 300.0), under));
+        // Fingers on one spot: nothing to measure, nothing changes.
+        assert_eq!(view.pinched([(1.0, 1.0); 2], [(5.0, 5.0); 2]), view);
+    }
+
+    #[test]
+    fn the_wheel_zooms_about_the_pointer_in_bounded_steps() {
+        let view = phone_view();
+        let under = view.to_world(50.0, 80.0);
+        let lines = view.wheeled(-3.0, 1, 50.0, 80.0);
+        assert!((lines.zoom - (10.0 + 120.0 / 300.0)).abs() < 1e-9);
+        assert!(close(lines.to_world(50.0, 80.0), under));
+        // A page, or a flung wheel, is capped at 400 px' worth.
+        assert!((view.wheeled(1.0, 2, 0.0, 0.0).zoom - (10.0 - 400.0 / 300.0)).abs() < 1e-9);
+        assert!((view.wheeled(-9_000.0, 0, 0.0, 0.0).zoom - (10.0 + 400.0 / 300.0)).abs() < 1e-9);
+        assert_eq!(view.zoomed_by(1.0).center, view.center);
+        assert_eq!(view.zoomed_by(99.0).zoom, Viewport::MAX_ZOOM);
+    }
 
     /// Published reference pairs (WGS-84 → GCJ-02) from the eviltransform test-suite, which
     /// several independent implementations agree on.

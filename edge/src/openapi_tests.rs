@@ -381,16 +381,12 @@ fn benefit(id: &str, partner: &str) -> String {
 }
 
 /// The request that drives (`path`, `method`) to `status`, run against its own store; `None`
-/// when there is no case for it. `operation` is the documented operation.
+/// when there is no case for it. `operation` is the documented operation. Public routes here,
+/// then [`admin_case`], [`catalogue_case`] and the [`generic`] cases.
 fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> Option<Probe> {
     let kv = w.kv();
     let at = sample_of(path);
     let plain = ApiRequest::new(method, &at);
-    let security = operation["security"].to_string();
-    let (signed_in, csrf) = (security.contains("session"), security.contains("csrf"));
-    let (plan, beijing, viewer) = (&w.plan, &w.beijing, &w.viewer);
-    let signup = format!("/v1/admin/signups/beijing/{}", w.signup);
-    let application = format!("/v1/admin/applications/{}", w.application);
     Some(match (path, method, status) {
         // Public routes.
         ("/v1/health" | "/v1/catalog" | "/v1/challenge" | "/v1/openapi.json", _, 200) => {
@@ -450,6 +446,27 @@ fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> 
             Ok(secrets()),
         ),
 
+        _ => return admin_case(w, path, method, status, operation),
+    })
+}
+
+/// [`case`] for signing in, staff, the audit log, sign-ups and applications.
+fn admin_case(
+    w: &World,
+    path: &str,
+    method: &str,
+    status: u16,
+    operation: &Value,
+) -> Option<Probe> {
+    let kv = w.kv();
+    let at = sample_of(path);
+    let plain = ApiRequest::new(method, &at);
+    let security = operation["security"].to_string();
+    let (signed_in, csrf) = (security.contains("session"), security.contains("csrf"));
+    let (plan, beijing, viewer) = (&w.plan, &w.beijing, &w.viewer);
+    let signup = format!("/v1/admin/signups/beijing/{}", w.signup);
+    let application = format!("/v1/admin/applications/{}", w.application);
+    Some(match (path, method, status) {
         // Signing in and out.
         ("/v1/admin/login", "POST", 200) => ask(
             &kv,
@@ -554,6 +571,24 @@ fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> 
             ask(&kv, by(plan, method, &path, body))
         }
 
+        _ => return catalogue_case(w, path, method, status, operation),
+    })
+}
+
+/// [`case`] for the catalogue: drafts, publishing, imports, exports.
+fn catalogue_case(
+    w: &World,
+    path: &str,
+    method: &str,
+    status: u16,
+    operation: &Value,
+) -> Option<Probe> {
+    let kv = w.kv();
+    let at = sample_of(path);
+    let security = operation["security"].to_string();
+    let (signed_in, csrf) = (security.contains("session"), security.contains("csrf"));
+    let (plan, viewer) = (&w.plan, &w.viewer);
+    Some(match (path, method, status) {
         // The catalogue.
         ("/v1/admin/catalog" | "/v1/admin/catalog/versions", "GET", 200) => {
             ask(&kv, by(viewer, method, &at, ""))

@@ -697,6 +697,39 @@ fn public_catalogue(kv: &MemoryKv) -> (guanai_core::Catalogue, String) {
     )
 }
 
+/// A new benefit gets the full domain validation, field by field; fixed, it is created.
+fn add_winter_check(kv: &MemoryKv, who: &Signed, demo: &guanai_core::Catalogue) {
+    // A new benefit gets the full domain validation, field by field.
+    let mut offer = serde_json::to_value(&demo.benefits[0]).unwrap();
+    offer["id"] = "weier-dental-winter-check".into();
+    offer["partner"] = "weier-dental".into();
+    offer["title"]["zh"] = "".into();
+    offer["regions"] = serde_json::json!(["999999"]);
+    let invalid = put(
+        kv,
+        who,
+        "/v1/admin/benefits/weier-dental-winter-check",
+        serde_json::json!({"benefit": offer}),
+        NOW_MS,
+    );
+    assert_eq!(invalid.status, 422);
+    assert!(
+        invalid.body.contains("title") && invalid.body.contains("regions"),
+        "{}",
+        invalid.body
+    );
+    offer["title"]["zh"] = "冬季口腔检查".into();
+    offer["regions"] = serde_json::json!(["110000"]);
+    let created = put(
+        kv,
+        who,
+        "/v1/admin/benefits/weier-dental-winter-check",
+        serde_json::json!({"benefit": offer}),
+        NOW_MS,
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+}
+
 #[test]
 fn staff_edit_drafts_within_their_association_and_the_plan_admin_publishes_and_rolls_back() {
     let kv = staffed();
@@ -749,35 +782,7 @@ fn staff_edit_drafts_within_their_association_and_the_plan_admin_publishes_and_r
     );
     assert_eq!(refused.status, 403);
 
-    // A new benefit gets the full domain validation, field by field.
-    let mut offer = serde_json::to_value(&demo.benefits[0]).unwrap();
-    offer["id"] = "weier-dental-winter-check".into();
-    offer["partner"] = "weier-dental".into();
-    offer["title"]["zh"] = "".into();
-    offer["regions"] = serde_json::json!(["999999"]);
-    let invalid = put(
-        &kv,
-        &beijing,
-        "/v1/admin/benefits/weier-dental-winter-check",
-        serde_json::json!({"benefit": offer}),
-        NOW_MS,
-    );
-    assert_eq!(invalid.status, 422);
-    assert!(
-        invalid.body.contains("title") && invalid.body.contains("regions"),
-        "{}",
-        invalid.body
-    );
-    offer["title"]["zh"] = "冬季口腔检查".into();
-    offer["regions"] = serde_json::json!(["110000"]);
-    let created = put(
-        &kv,
-        &beijing,
-        "/v1/admin/benefits/weier-dental-winter-check",
-        serde_json::json!({"benefit": offer}),
-        NOW_MS,
-    );
-    assert_eq!(created.status, 201, "{}", created.body);
+    add_winter_check(&kv, &beijing, &demo);
 
     // Publishing is the plan admin's: a new snapshot that widgets see at once, whole.
     assert_eq!(

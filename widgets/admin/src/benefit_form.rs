@@ -7,10 +7,10 @@ use guanai_core::wire::BenefitChange;
 use guanai_core::{Benefit, QualificationLevel, ServiceArea, Text};
 use leptos::prelude::*;
 
-use crate::api::{self, Failure};
+use crate::api::Failure;
 use crate::catalogue::{DraftBenefit, DraftPartner};
 use crate::ui::{
-    Check, Choice, Field, Input, Problem, bind, label, region_name, region_options, relative, t,
+    Check, Choice, DraftForm, Field, Input, Problem, bind, label, region_name, region_options, t,
 };
 use crate::{admin, t_str};
 
@@ -61,49 +61,26 @@ pub fn BenefitForm(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
-    let adding_region = RwSignal::new(String::new());
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let benefit = state.get_untracked();
         let id = benefit.id.trim().to_string();
-        if id.is_empty() {
-            let missing = vec![FieldError::new(
-                "id",
-                "required",
-                "请填写编号。",
-                "The id is required.",
-            )];
-            errors.set(missing.clone());
-            failure.set(Some(crate::ui::correct_marked_fields(missing)));
-            crate::ui::focus_first_invalid();
-            return;
-        }
-        let body = BenefitChange {
+        let said = Text::new(
+            format!("已保存福利 {id}（草稿，发布后生效）。"),
+            format!("Benefit {id} saved (a draft until published)."),
+        );
+        let change = BenefitChange {
             benefit,
             archived: archived.get_untracked(),
         };
-        busy.set(true);
-        failure.set(None);
-        errors.set(Vec::new());
-        leptos::task::spawn_local(async move {
-            let path = format!("/v1/admin/benefits/{}", js_sys::encode_uri_component(&id));
-            match api::send::<serde_json::Value>("PUT", &path, &body).await {
-                Ok(_) => saved.run(Text::new(
-                    format!("已保存福利 {id}（草稿，发布后生效）。"),
-                    format!("Benefit {id} saved (a draft until published)."),
-                )),
-                Err(problem) => {
-                    errors.set(relative(
-                        problem.fields.clone(),
-                        &["benefits[0].", "benefit."],
-                    ));
-                    failure.set(Some(problem));
-                    crate::ui::focus_first_invalid();
-                    busy.set(false);
-                }
-            }
-        });
+        let form = DraftForm {
+            errors,
+            failure,
+            busy,
+            saved,
+        };
+        form.save("benefits", &id, change, &["benefits[0].", "benefit."], said);
     };
 
     let (id, set_id) = bind(
@@ -170,6 +147,46 @@ pub fn BenefitForm(
             .map(|a| (a.code().to_string(), a.label().get(lang).to_string()))
             .collect()
     });
+    view! {
+        <form class="edit benefit" on:submit=submit novalidate>
+            <h2>{move || if is_new { t_str(lang.get(), "新建福利", "New benefit") } else { t_str(lang.get(), "编辑福利", "Edit benefit") }}</h2>
+            {if is_new {
+                view! { <Field label=label("编号（小写字母、数字和连字符）", "Id (lower-case letters, digits and hyphens)") value=id set=set_id path="id".into() errors required=true /> }.into_any()
+            } else {
+                view! { <p>{t("编号：", "Id: ")}<code>{move || state.with(|b| b.id.clone())}</code></p> }.into_any()
+            }}
+            <Choice label=label("合作单位", "Partner") value=Signal::derive(move || state.with(|b| b.partner.clone())) set=Callback::new(move |v| state.update(|b| b.partner = v)) options=partner_options path="partner".into() errors=errors />
+            <Choice label=label("服务领域", "Service area") value=Signal::derive(move || state.with(|b| b.area.code().to_string())) set=Callback::new(move |v: String| state.update(|b| if let Ok(area) = v.parse() { b.area = area })) options=area_options path="area".into() errors=errors />
+            <Field label=label("标题（中文）", "Title (Chinese)") value=title_zh set=set_title_zh path="title.zh".into() errors required=true />
+            <Field label=label("标题（英文）", "Title (English)") value=title_en set=set_title_en path="title.en".into() errors required=true />
+            <Field label=label("说明（中文）", "Description (Chinese)") value=description_zh set=set_description_zh path="description.zh".into() errors input=Input::Multiline required=true />
+            <Field label=label("说明（英文）", "Description (English)") value=description_en set=set_description_en path="description.en".into() errors input=Input::Multiline required=true />
+            <Field label=label("如何使用（中文）", "How to redeem (Chinese)") value=redeem_zh set=set_redeem_zh path="how_to_redeem.zh".into() errors input=Input::Multiline required=true />
+            <Field label=label("如何使用（英文）", "How to redeem (English)") value=redeem_en set=set_redeem_en path="how_to_redeem.en".into() errors input=Input::Multiline required=true />
+            <RegionsAndLevels state errors />
+            <Field label=label("开始日期（可选）", "First day (optional)") value=from set=set_from path="valid_from".into() errors input=Input::Date />
+            <Field label=label("结束日期（可选）", "Last day (optional)") value=until set=set_until path="valid_until".into() errors input=Input::Date />
+            <Check label=label("已下架（归档，不再发布）", "Withdrawn (archived, not published)") checked=archived.into() set=Callback::new(move |v| archived.set(v)) />
+            <Problem failure />
+            <div class="toolbar">
+                <button type="submit" class="save" disabled=move || busy.get()>{t("保存草稿", "Save draft")}</button>
+                <button type="button" class="secondary" on:click=move |_| cancel.run(())>{t("取消", "Cancel")}</button>
+            </div>
+        </form>
+    }
+}
+
+/// Where a benefit applies (regions added one at a time, none meaning all of Jing-Jin-Ji) and
+/// who may use it (levels ticked, none meaning everyone).
+#[component]
+fn RegionsAndLevels(
+    /// The benefit being edited.
+    state: RwSignal<Benefit>,
+    /// Field errors, client and server.
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let lang = admin().lang;
+    let adding_region = RwSignal::new(String::new());
     let region_choices = Signal::derive(move || {
         let lang = lang.get();
         region_options(
@@ -223,43 +240,19 @@ pub fn BenefitForm(
     };
 
     view! {
-        <form class="edit benefit" on:submit=submit novalidate>
-            <h2>{move || if is_new { t_str(lang.get(), "新建福利", "New benefit") } else { t_str(lang.get(), "编辑福利", "Edit benefit") }}</h2>
-            {if is_new {
-                view! { <Field label=label("编号（小写字母、数字和连字符）", "Id (lower-case letters, digits and hyphens)") value=id set=set_id path="id".into() errors required=true /> }.into_any()
-            } else {
-                view! { <p>{t("编号：", "Id: ")}<code>{move || state.with(|b| b.id.clone())}</code></p> }.into_any()
-            }}
-            <Choice label=label("合作单位", "Partner") value=Signal::derive(move || state.with(|b| b.partner.clone())) set=Callback::new(move |v| state.update(|b| b.partner = v)) options=partner_options path="partner".into() errors=errors />
-            <Choice label=label("服务领域", "Service area") value=Signal::derive(move || state.with(|b| b.area.code().to_string())) set=Callback::new(move |v: String| state.update(|b| if let Ok(area) = v.parse() { b.area = area })) options=area_options path="area".into() errors=errors />
-            <Field label=label("标题（中文）", "Title (Chinese)") value=title_zh set=set_title_zh path="title.zh".into() errors required=true />
-            <Field label=label("标题（英文）", "Title (English)") value=title_en set=set_title_en path="title.en".into() errors required=true />
-            <Field label=label("说明（中文）", "Description (Chinese)") value=description_zh set=set_description_zh path="description.zh".into() errors input=Input::Multiline required=true />
-            <Field label=label("说明（英文）", "Description (English)") value=description_en set=set_description_en path="description.en".into() errors input=Input::Multiline required=true />
-            <Field label=label("如何使用（中文）", "How to redeem (Chinese)") value=redeem_zh set=set_redeem_zh path="how_to_redeem.zh".into() errors input=Input::Multiline required=true />
-            <Field label=label("如何使用（英文）", "How to redeem (English)") value=redeem_en set=set_redeem_en path="how_to_redeem.en".into() errors input=Input::Multiline required=true />
-            <fieldset>
-                <legend>{t("适用地区（不选即京津冀全域）", "Where it applies (none chosen: all of Jing-Jin-Ji)")}</legend>
-                <ul class="chosen">{chosen_regions}</ul>
-                <Choice label=label("添加地区", "Add a region") value=adding_region.into() set=Callback::new(move |code: String| {
-                    if !code.is_empty() {
-                        state.update(|b| if !b.regions.contains(&code) { b.regions.push(code.clone()) });
-                    }
-                    adding_region.set(String::new());
-                }) options=region_choices />
-            </fieldset>
-            <fieldset>
-                <legend>{t("适用对象（不选即所有社工及在读学生）", "Who can use it (none ticked: everyone, students included)")}</legend>
-                {levels}
-            </fieldset>
-            <Field label=label("开始日期（可选）", "First day (optional)") value=from set=set_from path="valid_from".into() errors input=Input::Date />
-            <Field label=label("结束日期（可选）", "Last day (optional)") value=until set=set_until path="valid_until".into() errors input=Input::Date />
-            <Check label=label("已下架（归档，不再发布）", "Withdrawn (archived, not published)") checked=archived.into() set=Callback::new(move |v| archived.set(v)) />
-            <Problem failure />
-            <div class="toolbar">
-                <button type="submit" class="save" disabled=move || busy.get()>{t("保存草稿", "Save draft")}</button>
-                <button type="button" class="secondary" on:click=move |_| cancel.run(())>{t("取消", "Cancel")}</button>
-            </div>
-        </form>
+    <fieldset>
+        <legend>{t("适用地区（不选即京津冀全域）", "Where it applies (none chosen: all of Jing-Jin-Ji)")}</legend>
+        <ul class="chosen">{chosen_regions}</ul>
+        <Choice label=label("添加地区", "Add a region") value=adding_region.into() set=Callback::new(move |code: String| {
+            if !code.is_empty() {
+                state.update(|b| if !b.regions.contains(&code) { b.regions.push(code.clone()) });
+            }
+            adding_region.set(String::new());
+        }) options=region_choices />
+    </fieldset>
+    <fieldset>
+        <legend>{t("适用对象（不选即所有社工及在读学生）", "Who can use it (none ticked: everyone, students included)")}</legend>
+        {levels}
+    </fieldset>
     }
 }

@@ -55,6 +55,79 @@ pub fn CataloguePage() -> impl IntoView {
     let editing = RwSignal::new(Editing::Nothing);
     let failure = RwSignal::new(None::<Failure>);
     let done = RwSignal::new(None::<Text>);
+    let saved = Callback::new(move |message: Text| {
+        editing.set(Editing::Nothing);
+        done.set(Some(message));
+        drafts.refetch();
+    });
+    let cancel = Callback::new(move |()| editing.set(Editing::Nothing));
+
+    let lists = move || {
+        let lang = lang.get();
+        drafts.get().map(|answer| match answer {
+            Ok(drafts) => view! { <DraftLists drafts lang editing may_edit /> }.into_any(),
+            Err(problem) => {
+                failure.set(Some(problem));
+                ().into_any()
+            }
+        })
+    };
+    view! {
+        <Show
+            when=move || editing.with(|e| *e == Editing::Nothing)
+            fallback=move || match editing.get() {
+                Editing::Partner(draft) => view! { <PartnerForm draft saved cancel /> }.into_any(),
+                Editing::Benefit(draft) => {
+                    // An association admin adds offers for their association's partners only.
+                    // Read untracked: a reload of the drafts (after an action, an import) must not
+                    // re-create the form and throw away what staff have typed.
+                    let own = admin.session.with_untracked(|s| s.as_ref().and_then(|s| s.staff.association));
+                    let partners: Vec<DraftPartner> = drafts
+                        .get_untracked()
+                        .and_then(Result::ok)
+                        .map(|d| d.partners)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|p| own.is_none() || p.association == own)
+                        .collect();
+                    view! { <BenefitForm draft partners saved cancel /> }.into_any()
+                }
+                Editing::Nothing => ().into_any(),
+            }
+        >
+            <Done message=done />
+            <Problem failure />
+            <Publishing drafts versions may_publish done failure />
+            <Show when=move || may_edit>
+                <Import on_done=Callback::new(move |message| { done.set(Some(message)); drafts.refetch(); }) />
+                <div class="toolbar">
+                    <button type="button" class="new-partner" on:click=move |_| editing.set(Editing::Partner(None))>{t("新建合作单位", "New partner")}</button>
+                    <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None)) disabled=move || drafts.with(Option::is_none)>{t("新建福利", "New benefit")}</button>
+                </div>
+            </Show>
+            <Transition fallback=move || view! { <p class="loading" role="status">{t("正在加载…", "Loading…")}</p> }>
+                {lists}
+            </Transition>
+        </Show>
+    }
+}
+
+/// Publishing: the version that is live, publish and "start from the published version" for
+/// plan admins, earlier versions to roll back to, and the HSDS export.
+#[component]
+fn Publishing(
+    /// The drafts (refetched after an action).
+    drafts: LocalResource<Result<Drafts, Failure>>,
+    /// The published versions (refetched after an action).
+    versions: LocalResource<Result<Versions, Failure>>,
+    /// Whether the publishing actions are offered.
+    may_publish: bool,
+    /// Where a finished action says so.
+    done: RwSignal<Option<Text>>,
+    /// Where a failed one says why.
+    failure: RwSignal<Option<Failure>>,
+) -> impl IntoView {
+    let lang = admin().lang;
     let sample = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
@@ -124,23 +197,6 @@ pub fn CataloguePage() -> impl IntoView {
             },
         )
     };
-    let saved = Callback::new(move |message: Text| {
-        editing.set(Editing::Nothing);
-        done.set(Some(message));
-        drafts.refetch();
-    });
-    let cancel = Callback::new(move |()| editing.set(Editing::Nothing));
-
-    let lists = move || {
-        let lang = lang.get();
-        drafts.get().map(|answer| match answer {
-            Ok(drafts) => view! { <DraftLists drafts lang editing may_edit /> }.into_any(),
-            Err(problem) => {
-                failure.set(Some(problem));
-                ().into_any()
-            }
-        })
-    };
     let published = move || {
         drafts
             .get()
@@ -183,61 +239,26 @@ pub fn CataloguePage() -> impl IntoView {
     };
 
     view! {
-        <Show
-            when=move || editing.with(|e| *e == Editing::Nothing)
-            fallback=move || match editing.get() {
-                Editing::Partner(draft) => view! { <PartnerForm draft saved cancel /> }.into_any(),
-                Editing::Benefit(draft) => {
-                    // An association admin adds offers for their association's partners only.
-                    // Read untracked: a reload of the drafts (after an action, an import) must not
-                    // re-create the form and throw away what staff have typed.
-                    let own = admin.session.with_untracked(|s| s.as_ref().and_then(|s| s.staff.association));
-                    let partners: Vec<DraftPartner> = drafts
-                        .get_untracked()
-                        .and_then(Result::ok)
-                        .map(|d| d.partners)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|p| own.is_none() || p.association == own)
-                        .collect();
-                    view! { <BenefitForm draft partners saved cancel /> }.into_any()
-                }
-                Editing::Nothing => ().into_any(),
-            }
-        >
-            <Done message=done />
-            <Problem failure />
-            <section class="publishing" aria-labelledby="publishing-heading">
-                <h2 id="publishing-heading">{t("发布", "Publishing")}</h2>
-                <p>{t("当前发布版本：", "Published version: ")}<code>{published}</code></p>
-                <Show when=move || may_publish>
-                    <div class="toolbar">
-                        <Check label=label("标记为示例数据", "Mark as sample data") checked=sample.into() set=Callback::new(move |v| sample.set(v)) />
-                        <button type="button" class="publish" on:click=publish disabled=move || busy.get()>{t("发布草稿为新版本", "Publish the drafts as a new version")}</button>
-                        <button type="button" class="secondary" on:click=from_published disabled=move || busy.get()>{t("从发布版本开始编辑", "Start editing from the published version")}</button>
-                    </div>
-                </Show>
-                <details>
-                    <summary>{t("历史版本", "Earlier versions")}</summary>
-                    <ul class="versions">{version_rows}</ul>
-                </details>
-                <p>
-                    <a class="button secondary" href="/v1/admin/catalog/hsds.json" download="guanai-hsds.json">
-                        {t("导出 Open Referral HSDS（JSON）", "Export as Open Referral HSDS (JSON)")}
-                    </a>
-                </p>
-            </section>
-            <Show when=move || may_edit>
-                <Import on_done=Callback::new(move |message| { done.set(Some(message)); drafts.refetch(); }) />
+        <section class="publishing" aria-labelledby="publishing-heading">
+            <h2 id="publishing-heading">{t("发布", "Publishing")}</h2>
+            <p>{t("当前发布版本：", "Published version: ")}<code>{published}</code></p>
+            <Show when=move || may_publish>
                 <div class="toolbar">
-                    <button type="button" class="new-partner" on:click=move |_| editing.set(Editing::Partner(None))>{t("新建合作单位", "New partner")}</button>
-                    <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None)) disabled=move || drafts.with(Option::is_none)>{t("新建福利", "New benefit")}</button>
+                    <Check label=label("标记为示例数据", "Mark as sample data") checked=sample.into() set=Callback::new(move |v| sample.set(v)) />
+                    <button type="button" class="publish" on:click=publish disabled=move || busy.get()>{t("发布草稿为新版本", "Publish the drafts as a new version")}</button>
+                    <button type="button" class="secondary" on:click=from_published disabled=move || busy.get()>{t("从发布版本开始编辑", "Start editing from the published version")}</button>
                 </div>
             </Show>
-            <Transition fallback=move || view! { <p class="loading" role="status">{t("正在加载…", "Loading…")}</p> }>
-                {lists}
-            </Transition>
-        </Show>
+            <details>
+                <summary>{t("历史版本", "Earlier versions")}</summary>
+                <ul class="versions">{version_rows}</ul>
+            </details>
+            <p>
+                <a class="button secondary" href="/v1/admin/catalog/hsds.json" download="guanai-hsds.json">
+                    {t("导出 Open Referral HSDS（JSON）", "Export as Open Referral HSDS (JSON)")}
+                </a>
+            </p>
+        </section>
     }
 }
 

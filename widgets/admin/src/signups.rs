@@ -87,47 +87,9 @@ fn association_label(code: &str, lang: Lang) -> String {
         .unwrap_or_else(|_| code.to_string())
 }
 
-/// The sign-ups page.
-#[component]
-pub fn Signups() -> impl IntoView {
-    let admin = admin();
-    let lang = admin.lang;
-    let session = admin.session.get_untracked();
-    let plan_wide = session
-        .as_ref()
-        .is_some_and(|s| s.staff.association.is_none());
-    let may_export = session
-        .as_ref()
-        .is_some_and(|s| s.may(Action::ExportPersonalData));
-    // Viewers see the list but never personal data: no "open" for them.
-    let may_open = session
-        .as_ref()
-        .is_some_and(|s| s.may(Action::ReadPersonalData));
-    let typed = RwSignal::new(Filters::default());
-    let applied = RwSignal::new(Filters::default());
-    let list = api::Paged::<Row>::new();
-    let (rows, cursor, loading, failure) = (list.rows, list.cursor, list.loading, list.failure);
-    let open = RwSignal::new(None::<Row>);
-    let load = move |more: bool| {
-        list.load(
-            "/v1/admin/signups",
-            applied.with_untracked(Filters::query),
-            more,
-        )
-    };
-    load(false);
-    let apply = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        applied.set(typed.get_untracked());
-        open.set(None);
-        load(false);
-    };
-    let export_href =
-        move || api::with_query("/v1/admin/signups.csv", &applied.with(Filters::query));
-
-    let set = move |change: fn(&mut Filters, String)| {
-        Callback::new(move |value: String| typed.update(|f| change(f, value)))
-    };
+/// The choices of the association, level and status filters, each with "all" first.
+type Options = Signal<Vec<(String, String)>>;
+fn filter_options(lang: RwSignal<Lang>) -> (Options, Options, Options) {
     let association_options = Signal::derive(move || {
         let lang = lang.get();
         let mut options = vec![(
@@ -169,6 +131,51 @@ pub fn Signups() -> impl IntoView {
             )
             .collect::<Vec<_>>()
     });
+    (association_options, level_options, status_options)
+}
+
+/// The sign-ups page.
+#[component]
+pub fn Signups() -> impl IntoView {
+    let admin = admin();
+    let lang = admin.lang;
+    let session = admin.session.get_untracked();
+    let plan_wide = session
+        .as_ref()
+        .is_some_and(|s| s.staff.association.is_none());
+    let may_export = session
+        .as_ref()
+        .is_some_and(|s| s.may(Action::ExportPersonalData));
+    // Viewers see the list but never personal data: no "open" for them.
+    let may_open = session
+        .as_ref()
+        .is_some_and(|s| s.may(Action::ReadPersonalData));
+    let typed = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(Filters::default());
+    let list = api::Paged::<Row>::new();
+    let (rows, cursor, loading, failure) = (list.rows, list.cursor, list.loading, list.failure);
+    let open = RwSignal::new(None::<Row>);
+    let load = move |more: bool| {
+        list.load(
+            "/v1/admin/signups",
+            applied.with_untracked(Filters::query),
+            more,
+        )
+    };
+    load(false);
+    let apply = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        applied.set(typed.get_untracked());
+        open.set(None);
+        load(false);
+    };
+    let export_href =
+        move || api::with_query("/v1/admin/signups.csv", &applied.with(Filters::query));
+
+    let set = move |change: fn(&mut Filters, String)| {
+        Callback::new(move |value: String| typed.update(|f| change(f, value)))
+    };
+    let (association_options, level_options, status_options) = filter_options(lang);
     let region_choices = Signal::derive(move || {
         let lang = lang.get();
         region_options(lang, Some(t_str(lang, "全部地区", "All regions")))

@@ -390,3 +390,61 @@ pub fn or_dash(text: &str) -> String {
         text.to_string()
     }
 }
+
+/// The state of a partner or benefit form while it is saved: its field errors, its failure,
+/// whether it is busy, and who to tell once the server has stored it.
+#[derive(Clone, Copy)]
+pub struct DraftForm {
+    pub errors: RwSignal<Vec<FieldError>>,
+    pub failure: RwSignal<Option<Failure>>,
+    pub busy: RwSignal<bool>,
+    pub saved: Callback<Text>,
+}
+
+impl DraftForm {
+    /// `PUT /v1/admin/<kind>/<id>` with `change`. The id is checked here (it is the address);
+    /// everything else by the server, whose field errors (named under `prefixes`) are shown
+    /// beside their fields. `said` is the confirmation.
+    pub fn save<B: serde::Serialize + 'static>(
+        self,
+        kind: &'static str,
+        id: &str,
+        change: B,
+        prefixes: &'static [&'static str],
+        said: Text,
+    ) {
+        let DraftForm {
+            errors,
+            failure,
+            busy,
+            saved,
+        } = self;
+        if id.is_empty() {
+            let missing = vec![FieldError::new(
+                "id",
+                "required",
+                "请填写编号。",
+                "The id is required.",
+            )];
+            errors.set(missing.clone());
+            failure.set(Some(correct_marked_fields(missing)));
+            focus_first_invalid();
+            return;
+        }
+        busy.set(true);
+        failure.set(None);
+        errors.set(Vec::new());
+        let path = format!("/v1/admin/{kind}/{}", js_sys::encode_uri_component(id));
+        leptos::task::spawn_local(async move {
+            match crate::api::send::<serde_json::Value>("PUT", &path, &change).await {
+                Ok(_) => saved.run(said),
+                Err(problem) => {
+                    errors.set(relative(problem.fields.clone(), prefixes));
+                    failure.set(Some(problem));
+                    focus_first_invalid();
+                    busy.set(false);
+                }
+            }
+        });
+    }
+}

@@ -1,10 +1,12 @@
 //! The fields both public forms draw the same way: a text input and a consent tick, each with
 //! its error message under it, named by [`field_id`] / [`error_id`].
 
+use guanai_core::Lang;
+use guanai_core::i18n::FormUi;
 use leptos::prelude::*;
 
-use super::errors::{ErrorDisplay, FieldError, error_id, field_id};
-use crate::element::bool_attr;
+use super::errors::{ErrorDisplay, FieldError, error_id, field_id, focus_when_shown};
+use crate::element::{bool_attr, tr};
 
 /// A labelled-elsewhere text input for `field` of form `prefix`, with its error message.
 #[component]
@@ -83,6 +85,50 @@ pub fn ConsentCheck(
                 {move || label.get()}
             </label>
             <FieldError prefix field error />
+        </div>
+    }
+}
+
+/// The honeypot: a field hidden from people (and from screen readers); anything typed in it
+/// was typed by a bot, and the server refuses the submission.
+#[component]
+pub fn Honeypot(
+    /// Id prefix of the form (`signup`, `apply`).
+    prefix: &'static str,
+    /// What was typed.
+    value: RwSignal<String>,
+    /// Language of the label.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let id = field_id(prefix, "website");
+    view! {
+        <div class="honeypot" aria-hidden="true">
+            <label for=id.clone()>{tr(lang, FormUi::Honeypot)}</label>
+            <input id=id name="website" type="text" tabindex="-1" autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event)) />
+        </div>
+    }
+}
+
+/// What replaces a form once the server has acknowledged it: the message, the reference to
+/// quote, and what happens next. Focus moves here (the form and its button are gone).
+#[component]
+pub fn Acknowledged(
+    /// The message, in the current language.
+    message: Signal<String>,
+    /// The reference the server gave.
+    reference: String,
+    /// What happens next.
+    next: FormUi,
+    /// Language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    view! {
+        <div class="success" role="status" tabindex="-1" node_ref=focus_when_shown()>
+            <p>{move || message.get()}</p>
+            <p class="reference">{reference}</p>
+            <p>{tr(lang, next)}</p>
         </div>
     }
 }

@@ -24,7 +24,7 @@ pub use errors::{
     ErrorDisplay, ErrorSummary, FieldError, error_id, field_id, focus_first_invalid,
     focus_when_shown,
 };
-pub use fields::{ConsentCheck, TextInput};
+pub use fields::{Acknowledged, ConsentCheck, Honeypot, TextInput};
 pub use pipeline::{Answer, Phase, Submission, submit_until_answered};
 pub use status::Status;
 pub use wake::Wake;
@@ -93,6 +93,21 @@ impl FormSession {
                 focus_first_invalid(&form);
             }
         })
+    }
+
+    /// Keeps what is typed into `form` as `draft` until the server acknowledges it, passed
+    /// through `without_consent` first (a draft never holds a consent tick).
+    pub fn keep_draft<T>(&self, draft: Draft, form: RwSignal<T>, without_consent: fn(T) -> T)
+    where
+        T: serde::Serialize + Clone + Send + Sync + 'static,
+    {
+        let acknowledged = self.acknowledged;
+        Effect::new(move |_| {
+            let current = form.get();
+            if acknowledged.with_untracked(Option::is_none) {
+                draft.save(&without_consent(current));
+            }
+        });
     }
 
     /// The submit button was pressed: shows every error if the form is not `valid`, otherwise

@@ -11,8 +11,8 @@ use web_sys::HtmlElement;
 
 use crate::element::{self, Host, Widget, tr};
 use crate::form::{
-    ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target,
-    TextInput, Wake, bool_attr, error_id, field_id,
+    Acknowledged, ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession,
+    Honeypot, Status, Target, TextInput, Wake, bool_attr, error_id, field_id,
 };
 
 /// Attributes of `<guanai-partner-apply>` that take effect when changed after mount.
@@ -71,14 +71,9 @@ pub fn PartnerApplyView(
     } = session;
     let wake = Wake::new();
 
-    Effect::new(move |_| {
-        let current = form.get();
-        if acknowledged.with_untracked(Option::is_none) {
-            draft.save(&PartnerApplication {
-                consents: ApplicationConsents::default(),
-                ..current
-            });
-        }
+    session.keep_draft(draft, form, |typed| PartnerApplication {
+        consents: ApplicationConsents::default(),
+        ..typed
     });
     let wake_for_submit = wake.clone();
     let on_submit = move |event: web_sys::SubmitEvent| {
@@ -131,11 +126,8 @@ pub fn PartnerApplyView(
             <h2 id="apply-title">{tr(lang, FormUi::ApplyTitle)}</h2>
             {move || match acknowledged.get() {
                 Some((reference, _)) => view! {
-                    <div class="success" role="status" tabindex="-1" node_ref=crate::form::focus_when_shown()>
-                        <p>{tr(lang, FormUi::ApplySuccess)}</p>
-                        <p class="reference">{reference}</p>
-                        <p>{tr(lang, FormUi::ApplySuccessNext)}</p>
-                    </div>
+                    <Acknowledged reference lang next=FormUi::ApplySuccessNext
+                        message=Signal::derive(move || FormUi::ApplySuccess.get(lang.get()).to_string()) />
                 }.into_any(),
                 None => view! {
                     <p class="intro">{tr(lang, FormUi::ApplyIntro)}</p>
@@ -185,12 +177,7 @@ pub fn PartnerApplyView(
                                 on:blur=move |_| display.touch("message")></textarea>
                             <FieldError prefix="apply" field="message" error=error_for("message".into()) />
                         </div>
-                        <div class="honeypot" aria-hidden="true">
-                            <label for="apply-website">{tr(lang, FormUi::Honeypot)}</label>
-                            <input id="apply-website" name="website" type="text" tabindex="-1" autocomplete="off"
-                                prop:value=move || honeypot.get()
-                                on:input=move |event| honeypot.set(event_target_value(&event)) />
-                        </div>
+                        <Honeypot prefix="apply" value=honeypot lang />
                         <div class="notice-box" role="region" aria-labelledby="apply-notice-title" tabindex="0">
                             <h3 id="apply-notice-title">{move || fill(FormUi::NoticeTitle.get(lang.get()), &[("version", NOTICE_VERSION)])}</h3>
                             {move || consent::notice().into_iter().map(|paragraph| view! { <p>{paragraph.get(lang.get()).to_string()}</p> }).collect_view()}

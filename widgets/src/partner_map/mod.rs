@@ -3,8 +3,10 @@
 //!
 //! - [`MapView`] (view.rs) owns the filters, the selection, "near me" and the view; it is what
 //!   the browser tests mount over an in-memory catalogue.
-//! - canvas.rs draws the SVG map: offline province outlines, optional tiles, clustered pins,
-//!   and turns pointer, wheel, pinch and keys into pans and zooms.
+//! - canvas.rs draws the SVG map (province outlines, the "you are here" dot) and wires pointer,
+//!   wheel, pinch and keys to the view; pins.rs clusters, culls and draws the pins;
+//!   tile_layer.rs draws the tiles; controls.rs the zoom and reset buttons; gesture.rs is the
+//!   pure pointer state machine (drag, pinch, a click that ended a drag).
 //! - list.rs is the list of locations, card.rs the partner card, tiles.rs the tile providers,
 //!   locate.rs the browser's geolocation.
 //!
@@ -13,8 +15,12 @@
 
 mod canvas;
 mod card;
+mod controls;
+pub mod gesture;
 mod list;
 mod locate;
+mod pins;
+mod tile_layer;
 pub mod tiles;
 mod view;
 
@@ -27,7 +33,7 @@ use crate::benefit_finder::Presets;
 use crate::element::tr;
 use crate::element::{self, Attributes, Widget};
 use crate::loading::WithCatalogue;
-pub use canvas::PIN_RADIUS_PX;
+pub use pins::PIN_RADIUS_PX;
 pub use tiles::{Datum, TileSource, TilesProblem};
 pub use view::MapView;
 

@@ -1,7 +1,6 @@
 //! The map widget over a loaded catalogue: filters, the map, the partner card and the list,
 //! all driven by one [`MapState`] so that a selection made in either place shows in both.
 
-use guanai_core::Lang;
 use guanai_core::boundaries::{self, Outline};
 use guanai_core::cluster::cluster;
 use guanai_core::decimal::fixed;
@@ -10,14 +9,16 @@ use guanai_core::geo::{
 };
 use guanai_core::i18n::{MapUi, Ui, fill};
 use guanai_core::places::{self, Place, PlaceFilter};
+use guanai_core::{Lang, ServiceArea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::MapOptions;
-use super::canvas::{MapCanvas, PIN_RADIUS_PX, zoom_step};
+use super::canvas::MapCanvas;
 use super::card::PlaceCard;
 use super::list::PlaceList;
 use super::locate::{LocateError, current_position};
+use super::pins::{PIN_RADIUS_PX, zoom_step};
 use super::tiles::Datum;
 use crate::benefit_finder::{Loaded, Presets};
 use crate::element::{Host, now, tr};
@@ -109,6 +110,108 @@ pub fn display_point(position: LatLon, datum: Datum) -> WorldPoint {
     }
 }
 
+impl MapState {
+    /// The state of a map over `loaded`, showing the locations that pass `areas`, `region` and
+    /// the host's presets, drawn for `options`' tiles.
+    fn new(
+        loaded: &Loaded,
+        areas: RwSignal<Vec<ServiceArea>>,
+        region: RwSignal<Option<String>>,
+        presets: Presets,
+        options: MapOptions,
+        today: chrono::NaiveDate,
+    ) -> MapState {
+        let places = Memo::new({
+            let loaded = loaded.clone();
+            move |_| {
+                places::matching(
+                    &loaded.catalogue,
+                    &PlaceFilter {
+                        areas: areas.get(),
+                        region: region.get(),
+                        partner: presets.partner.get(),
+                        valid_on: Some(today),
+                    },
+                )
+            }
+        });
+        let datum = Memo::new(move |_| match options.tiles.get() {
+            Ok(Some(source)) => source.datum,
+            _ => Datum::Wgs84,
+        });
+        let points = Memo::new({
+            let loaded = loaded.clone();
+            move |_| {
+                let datum = datum.get();
+                places.with(|places| {
+                    places
+                        .iter()
+                        .map(|place| display_point(place.position(&loaded.catalogue), datum))
+                        .collect::<Vec<_>>()
+                })
+            }
+        });
+        let outlines = boundaries::provinces();
+        let provinces = WorldBounds::around(
+            outlines
+                .iter()
+                .flat_map(|outline| outline.rings.iter().flatten())
+                .map(|position| project(*position)),
+        )
+        .unwrap_or(WorldBounds {
+            min: project(LatLon::new(42.7, 113.4)),
+            max: project(LatLon::new(36.0, 119.9)),
+        });
+        let home = Memo::new(move |_| {
+            points.with(|points| WorldBounds::around(points.iter().copied()).unwrap_or(provinces))
+        });
+        MapState {
+            places,
+            points,
+            selected: RwSignal::new(None),
+            viewport: RwSignal::new(Viewport::fit(provinces, 640.0, 400.0, 32.0, 12.0)),
+            home,
+            limits: provinces,
+            near: RwSignal::new(NearMe::Off),
+            datum,
+            moved: StoredValue::new(false),
+            outlines: StoredValue::new(outlines),
+        }
+    }
+
+    /// "Near me": asks the browser where the person is, then sorts the list by distance and,
+    /// when they are in the region, centres the map on them.
+    fn locate(self) {
+        let state = self;
+        state.near.set(NearMe::Locating);
+        spawn_local(async move {
+            let found = current_position().await;
+            let _ = state.near.try_set(match found {
+                Ok(position) => NearMe::Found(position),
+                Err(error) => NearMe::Failed(error),
+            });
+            if let Ok(position) = found {
+                // Centre on the person when they are in the region; from elsewhere (a traveller,
+                // a VPN exit) the map stays over the partners and only the list re-sorts.
+                let center = state.display_point(position);
+                let limits = state.limits;
+                let in_region = (limits.min.x..=limits.max.x).contains(&center.x)
+                    && (limits.min.y..=limits.max.y).contains(&center.y);
+                if in_region {
+                    let _ = state.moved.try_set_value(true);
+                    let _ = state.viewport.try_update(|view| {
+                        *view = Viewport {
+                            center,
+                            zoom: view.zoom.max(11.0),
+                            ..*view
+                        }
+                    });
+                }
+            }
+        });
+    }
+}
+
 /// The map, its filters, the card of the selected location and the list of locations.
 #[component]
 pub fn MapView(
@@ -128,63 +231,8 @@ pub fn MapView(
     Effect::new(move |_| areas.set(presets.areas.get()));
     Effect::new(move |_| region.set(presets.region.get()));
     let today = guanai_core::time::shanghai_date(now());
-
-    let places = Memo::new({
-        let loaded = loaded.clone();
-        move |_| {
-            places::matching(
-                &loaded.catalogue,
-                &PlaceFilter {
-                    areas: areas.get(),
-                    region: region.get(),
-                    partner: presets.partner.get(),
-                    valid_on: Some(today),
-                },
-            )
-        }
-    });
-    let datum = Memo::new(move |_| match options.tiles.get() {
-        Ok(Some(source)) => source.datum,
-        _ => Datum::Wgs84,
-    });
-    let points = Memo::new({
-        let loaded = loaded.clone();
-        move |_| {
-            let datum = datum.get();
-            places.with(|places| {
-                places
-                    .iter()
-                    .map(|place| display_point(place.position(&loaded.catalogue), datum))
-                    .collect::<Vec<_>>()
-            })
-        }
-    });
-    let outlines = boundaries::provinces();
-    let provinces = WorldBounds::around(
-        outlines
-            .iter()
-            .flat_map(|outline| outline.rings.iter().flatten())
-            .map(|position| project(*position)),
-    )
-    .unwrap_or(WorldBounds {
-        min: project(LatLon::new(42.7, 113.4)),
-        max: project(LatLon::new(36.0, 119.9)),
-    });
-    let home = Memo::new(move |_| {
-        points.with(|points| WorldBounds::around(points.iter().copied()).unwrap_or(provinces))
-    });
-    let state = MapState {
-        places,
-        points,
-        selected: RwSignal::new(None),
-        viewport: RwSignal::new(Viewport::fit(provinces, 640.0, 400.0, 32.0, 12.0)),
-        home,
-        limits: provinces,
-        near: RwSignal::new(NearMe::Off),
-        datum,
-        moved: StoredValue::new(false),
-        outlines: StoredValue::new(outlines),
-    };
+    let state = MapState::new(&loaded, areas, region, presets, options, today);
+    let places = state.places;
 
     // A filter change that hides the selected location clears the selection and shows the
     // locations that remain.
@@ -214,34 +262,7 @@ pub fn MapView(
         }
     });
 
-    let locate = move |_| {
-        state.near.set(NearMe::Locating);
-        spawn_local(async move {
-            let found = current_position().await;
-            let _ = state.near.try_set(match found {
-                Ok(position) => NearMe::Found(position),
-                Err(error) => NearMe::Failed(error),
-            });
-            if let Ok(position) = found {
-                // Centre on the person when they are in the region; from elsewhere (a traveller,
-                // a VPN exit) the map stays over the partners and only the list re-sorts.
-                let center = state.display_point(position);
-                let limits = state.limits;
-                let in_region = (limits.min.x..=limits.max.x).contains(&center.x)
-                    && (limits.min.y..=limits.max.y).contains(&center.y);
-                if in_region {
-                    let _ = state.moved.try_set_value(true);
-                    let _ = state.viewport.try_update(|view| {
-                        *view = Viewport {
-                            center,
-                            zoom: view.zoom.max(11.0),
-                            ..*view
-                        }
-                    });
-                }
-            }
-        });
-    };
+    let locate = move |_| state.locate();
 
     let count = move || {
         let n = places.with(Vec::len);

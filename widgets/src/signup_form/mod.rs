@@ -15,8 +15,8 @@ use web_sys::HtmlElement;
 use crate::api::fetch_catalogue;
 use crate::element::{self, Host, Widget, tr};
 use crate::form::{
-    ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession, Status, Target,
-    TextInput, Wake, bool_attr, error_id,
+    Acknowledged, ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession,
+    Honeypot, Status, Target, TextInput, Wake, bool_attr, error_id,
 };
 
 /// Attributes of `<guanai-signup-form>` that take effect when changed after mount.
@@ -112,14 +112,9 @@ pub fn SignupFormView(
     } = session;
     let wake = Wake::new();
 
-    Effect::new(move |_| {
-        let current = form.get();
-        if acknowledged.with_untracked(Option::is_none) {
-            draft.save(&SignupForm {
-                consents: SignupConsents::default(),
-                ..current
-            });
-        }
+    session.keep_draft(draft, form, |typed| SignupForm {
+        consents: SignupConsents::default(),
+        ..typed
     });
 
     let wake_for_submit = wake.clone();
@@ -160,11 +155,11 @@ pub fn SignupFormView(
             <h2 id="signup-title">{tr(lang, FormUi::SignupTitle)}</h2>
             {move || match acknowledged.get() {
                 Some((reference, already)) => view! {
-                    <div class="success" role="status" tabindex="-1" node_ref=crate::form::focus_when_shown()>
-                        <p>{move || if already { FormUi::AlreadyRegistered.get(lang.get()) } else { FormUi::Success.get(lang.get()) }}</p>
-                        <p class="reference">{reference}</p>
-                        <p>{tr(lang, FormUi::SuccessNext)}</p>
-                    </div>
+                    <Acknowledged reference lang next=FormUi::SuccessNext
+                        message=Signal::derive(move || {
+                            let said = if already { FormUi::AlreadyRegistered } else { FormUi::Success };
+                            said.get(lang.get()).to_string()
+                        }) />
                 }.into_any(),
                 None => view! {
                     <p class="intro">{tr(lang, FormUi::SignupIntro)}</p>
@@ -194,12 +189,7 @@ pub fn SignupFormView(
                         </div>
                         <Interests form display lang />
                         <ContactTimeSelect form lang />
-                        <div class="honeypot" aria-hidden="true">
-                            <label for="signup-website">{tr(lang, FormUi::Honeypot)}</label>
-                            <input id="signup-website" name="website" type="text" tabindex="-1" autocomplete="off"
-                                prop:value=move || honeypot.get()
-                                on:input=move |event| honeypot.set(event_target_value(&event)) />
-                        </div>
+                        <Honeypot prefix="signup" value=honeypot lang />
                         <Consents form display lang partners error_for />
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
