@@ -380,13 +380,49 @@ fn benefit(id: &str, partner: &str) -> String {
     .to_string()
 }
 
+/// One documented answer to find a case for: (`path`, `method`) answering `status`, as
+/// `operation` documents it.
+#[derive(Clone, Copy)]
+struct Wanted<'a> {
+    w: &'a World,
+    path: &'a str,
+    method: &'a str,
+    status: u16,
+    operation: &'a Value,
+}
+
+impl Wanted<'_> {
+    /// A fresh store, the router's path for `path`, and a bare request to it.
+    fn start(&self) -> (MemoryKv, String, ApiRequest) {
+        let at = sample_of(self.path);
+        let plain = ApiRequest::new(self.method, &at);
+        (self.w.kv(), at, plain)
+    }
+
+    /// Whether the operation needs a session, and a CSRF token.
+    fn security(&self) -> (bool, bool) {
+        let security = self.operation["security"].to_string();
+        (security.contains("session"), security.contains("csrf"))
+    }
+
+    /// The cases every route of a kind shares.
+    fn generic(&self) -> Option<Probe> {
+        let (signed_in, csrf) = self.security();
+        generic(self.w, self.path, self.method, self.status, signed_in, csrf)
+    }
+}
+
 /// The request that drives (`path`, `method`) to `status`, run against its own store; `None`
 /// when there is no case for it. `operation` is the documented operation. Public routes here,
 /// then [`admin_case`], [`catalogue_case`] and the [`generic`] cases.
-fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> Option<Probe> {
-    let kv = w.kv();
-    let at = sample_of(path);
-    let plain = ApiRequest::new(method, &at);
+fn case(wanted: Wanted) -> Option<Probe> {
+    let Wanted {
+        path,
+        method,
+        status,
+        ..
+    } = wanted;
+    let (kv, at, plain) = wanted.start();
     Some(match (path, method, status) {
         // Public routes.
         ("/v1/health" | "/v1/catalog" | "/v1/challenge" | "/v1/openapi.json", _, 200) => {
@@ -446,23 +482,14 @@ fn case(w: &World, path: &str, method: &str, status: u16, operation: &Value) -> 
             Ok(secrets()),
         ),
 
-        _ => return admin_case(w, path, method, status, operation),
+        _ => return admin_case(wanted),
     })
 }
 
 /// [`case`] for signing in, staff, the audit log, sign-ups and applications.
-fn admin_case(
-    w: &World,
-    path: &str,
-    method: &str,
-    status: u16,
-    operation: &Value,
-) -> Option<Probe> {
-    let kv = w.kv();
-    let at = sample_of(path);
-    let plain = ApiRequest::new(method, &at);
-    let security = operation["security"].to_string();
-    let (signed_in, csrf) = (security.contains("session"), security.contains("csrf"));
+fn admin_case(wanted: Wanted) -> Option<Probe> {
+    let (w, path, method, status) = (wanted.w, wanted.path, wanted.method, wanted.status);
+    let (kv, at, plain) = wanted.start();
     let (plan, beijing, viewer) = (&w.plan, &w.beijing, &w.viewer);
     let signup = format!("/v1/admin/signups/beijing/{}", w.signup);
     let application = format!("/v1/admin/applications/{}", w.application);
@@ -540,7 +567,7 @@ fn admin_case(
                 400 => (format!("{signup}/review"), "{"),
                 404 => (at.clone(), r#"{"decision":"verified"}"#),
                 422 => (format!("{signup}/review"), r#"{"decision":"rejected"}"#),
-                _ => return generic(w, path, method, status, signed_in, csrf),
+                _ => return wanted.generic(),
             };
             ask(&kv, by(beijing, method, &path, body))
         }
@@ -566,27 +593,19 @@ fn admin_case(
                     r#"{"decision":"declined","note":"No offers in our region yet."}"#,
                 ),
                 422 => (format!("{application}/decision"), r#"{"decision":"maybe"}"#),
-                _ => return generic(w, path, method, status, signed_in, csrf),
+                _ => return wanted.generic(),
             };
             ask(&kv, by(plan, method, &path, body))
         }
 
-        _ => return catalogue_case(w, path, method, status, operation),
+        _ => return catalogue_case(wanted),
     })
 }
 
 /// [`case`] for the catalogue: drafts, publishing, imports, exports.
-fn catalogue_case(
-    w: &World,
-    path: &str,
-    method: &str,
-    status: u16,
-    operation: &Value,
-) -> Option<Probe> {
-    let kv = w.kv();
-    let at = sample_of(path);
-    let security = operation["security"].to_string();
-    let (signed_in, csrf) = (security.contains("session"), security.contains("csrf"));
+fn catalogue_case(wanted: Wanted) -> Option<Probe> {
+    let (w, path, method, status) = (wanted.w, wanted.path, wanted.method, wanted.status);
+    let (kv, at, _) = wanted.start();
     let (plan, viewer) = (&w.plan, &w.viewer);
     Some(match (path, method, status) {
         // The catalogue.
@@ -671,7 +690,7 @@ fn catalogue_case(
             }
             ask(&kv, by(plan, method, path, &body))
         }
-        _ => return generic(w, path, method, status, signed_in, csrf),
+        _ => return wanted.generic(),
     })
 }
 
@@ -778,7 +797,14 @@ fn every_documented_answer_is_the_routers() {
         for (status, response) in operation["responses"].as_object().expect("responses") {
             let triple = format!("{method} {path} {status}");
             let status: u16 = status.parse().expect("a numeric status");
-            let Some(probe) = case(&world, &path, &method, status, operation) else {
+            let wanted = Wanted {
+                w: &world,
+                path: &path,
+                method: &method,
+                status,
+                operation,
+            };
+            let Some(probe) = case(wanted) else {
                 missing.push(triple);
                 continue;
             };

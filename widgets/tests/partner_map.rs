@@ -535,3 +535,48 @@ async fn without_pick_a_click_on_the_map_places_nothing() {
     assert!(map.all(".picked").is_empty());
     assert!(map.all(".picked-at").is_empty());
 }
+
+#[wasm_bindgen_test]
+fn pointers_become_drags_pinches_and_clicks_as_the_gesture_reducer_says() {
+    use guanai_widgets::partner_map::gesture::{DRAG_THRESHOLD_PX, Gesture, Moved, ViewChange};
+    let mut gesture = Gesture::default();
+    // A press and a small wobble is still a click.
+    assert!(!gesture.down(1, 100.0, 100.0, (10.0, 20.0)));
+    assert_eq!(gesture.moved(1, 102.0, 101.0), Moved::default());
+    gesture.up(1);
+    assert!(!gesture.take_drag_click(), "a click is a click");
+    // Past the threshold it is a drag: the pointer is captured once, the map follows it, and
+    // the click that ends it selects nothing.
+    gesture.down(1, 100.0, 100.0, (10.0, 20.0));
+    let far = 100.0 + DRAG_THRESHOLD_PX + 1.0;
+    let first = gesture.moved(1, far, 100.0);
+    assert!(first.capture);
+    assert_eq!(first.change, Some(ViewChange::Pan(far - 100.0, 0.0)));
+    let next = gesture.moved(1, far + 10.0, 90.0);
+    assert_eq!(
+        next,
+        Moved {
+            capture: false,
+            change: Some(ViewChange::Pan(10.0, -10.0))
+        }
+    );
+    gesture.up(1);
+    assert!(gesture.take_drag_click());
+    assert!(!gesture.take_drag_click(), "asking consumes the answer");
+    // A second finger makes it a pinch, in the map's own pixels.
+    gesture.down(1, 110.0, 120.0, (10.0, 20.0));
+    assert!(
+        gesture.down(2, 210.0, 120.0, (0.0, 0.0)),
+        "the second finger is captured"
+    );
+    let pinch = gesture.moved(2, 310.0, 120.0);
+    assert_eq!(
+        pinch.change,
+        Some(ViewChange::Pinch(
+            [(100.0, 100.0), (200.0, 100.0)],
+            [(100.0, 100.0), (300.0, 100.0)]
+        ))
+    );
+    // An unknown pointer changes nothing.
+    assert_eq!(gesture.moved(9, 0.0, 0.0), Moved::default());
+}

@@ -11,6 +11,35 @@
 //!
 //! These machines are noisy: every figure is a median of several runs, and comparisons are
 //! measured side by side in the same run.
+//!
+//! Budgets that `cargo xtask bench` marks `OVER`, and why:
+//!
+//! - **What a page downloads** (issue 12; bundle code fetched, brotli q11, from Lighthouse's network
+//!   log): a page with only a finder ≤ 100 KB — 98.7 (partner and association pages); only the
+//!   sign-up form ≤ 100 — 144.8 **OVER**; only the partner application ≤ 100 — 129.9 **OVER**; the
+//!   map with its finder ≤ 150 — 193.8 **OVER** (every page downloaded 329 KB before). Each figure
+//!   includes `guanai.js` (2.5), the bundle's stylesheet (1.0–2.0) and glue (4.5–5.4). Floors,
+//!   measured with the same profile and passes: a Leptos mount with our element glue and one
+//!   reactive text is 32.6 KB of wasm; add fetching and reading the catalogue and it is ≈ 56. The
+//!   forms' own views are the bulk of theirs (the sign-up view alone is 42 KB of code before
+//!   wasm-opt; reading drafts and error answers through serde another 9.5 KB brotli); the map
+//!   alone is 169 KB (its canvas, list, card, near-me, tiles and pick mode; the finder adds 14 KB on
+//!   the map page). The way down: the forms as data-driven fields over one field component and
+//!   answers read like the catalogue (issue 13 restructures exactly that code), the map's trig
+//!   through the browser's `Math` instead of libm (13 KB of code), fewer reactive closures in the
+//!   canvas.
+//! - **Lighthouse performance ≥ 95 on the map page** is borderline: 92–99 across bench runs (the
+//!   other pages 99–100), from main-thread work while the 194 KB map bundle compiles and mounts; it
+//!   falls with the map's size.
+//! - **Worker ≤ 350 KB gzip** (≈ 444 today; 427 before the `/catalog` pages, whose templates and
+//!   escaper add ≈ 12 KB gzip): the admin API lives
+//!   in the same worker as the public routes; its async state machine alone is ≈ 76 KB of code, and
+//!   Argon2, AES-GCM, CSV and the HSDS export come with it. Measured by compiling each half out of
+//!   the router (same wasm-bindgen and wasm-opt passes, 416 KB gzip for the whole): the public routes
+//!   alone are ≈ 245 KB gzip, the admin routes alone ≈ 369. So a second worker for `/v1/admin/*` on
+//!   the same KV namespace (a service binding from the public one) would put the worker that phones
+//!   and partner sites hit well under budget, but the admin worker would still be ≈ 20 KB over:
+//!   serde_json's per-type code, `worker` with `url`/`idna`, and chrono are shared by both halves.
 
 use std::process::Command;
 use std::time::{Duration, Instant};

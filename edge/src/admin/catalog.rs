@@ -516,26 +516,37 @@ async fn import_partners(
             updated_at_ms: ctx.now_ms,
         });
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let count = format!("{} partners", drafts.len());
-    audit(
-        request,
-        ctx,
-        session.username(),
-        "partners_imported",
-        &count,
-    )
-    .await?;
-    for draft in &drafts {
-        let key = partner_key(&draft.partner.id);
-        write_json(ctx.kv, &key, draft, PutOptions::default()).await?;
-    }
+    let writes: Vec<(String, &DraftPartner)> = drafts
+        .iter()
+        .map(|draft| (partner_key(&draft.partner.id), draft))
+        .collect();
+    store_import(request, ctx, session, errors, "partners", writes).await?;
     Ok(Imported {
         partners: drafts.len(),
         benefits: 0,
     })
+}
+
+/// Stores an import's drafts under their keys, audited as `<kind>_imported` — unless `errors`
+/// holds anything, when nothing is written and every error is answered.
+async fn store_import(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    session: &Session,
+    errors: Vec<FieldError>,
+    kind: &str,
+    drafts: Vec<(String, &impl Serialize)>,
+) -> Result<(), ApiError> {
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let count = format!("{} {kind}", drafts.len());
+    let action = format!("{kind}_imported");
+    audit(request, ctx, session.username(), &action, &count).await?;
+    for (key, draft) in drafts {
+        write_json(ctx.kv, &key, draft, PutOptions::default()).await?;
+    }
+    Ok(())
 }
 
 /// The draft partners `benefits` belong to, and an error for each row whose partner is unknown
@@ -597,33 +608,20 @@ async fn import_benefits(
                 .map(guanai_core::import::benefit_as_row),
         );
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let count = format!("{} benefits", benefits.len());
-    audit(
-        request,
-        ctx,
-        session.username(),
-        "benefits_imported",
-        &count,
-    )
-    .await?;
-    for benefit in &benefits {
-        let draft = DraftBenefit {
+    let drafts: Vec<DraftBenefit> = benefits
+        .iter()
+        .map(|benefit| DraftBenefit {
             benefit: benefit.clone(),
             archived: false,
             updated_by: session.username().to_string(),
             updated_at_ms: ctx.now_ms,
-        };
-        write_json(
-            ctx.kv,
-            &benefit_key(&benefit.id),
-            &draft,
-            PutOptions::default(),
-        )
-        .await?;
-    }
+        })
+        .collect();
+    let writes = drafts
+        .iter()
+        .map(|draft| (benefit_key(&draft.benefit.id), draft))
+        .collect();
+    store_import(request, ctx, session, errors, "benefits", writes).await?;
     Ok(Imported {
         partners: 0,
         benefits: benefits.len(),

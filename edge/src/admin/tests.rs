@@ -699,19 +699,16 @@ fn public_catalogue(kv: &MemoryKv) -> (guanai_core::Catalogue, String) {
 
 /// A new benefit gets the full domain validation, field by field; fixed, it is created.
 fn add_winter_check(kv: &MemoryKv, who: &Signed, demo: &guanai_core::Catalogue) {
-    // A new benefit gets the full domain validation, field by field.
+    let save = |offer: &serde_json::Value| {
+        let path = "/v1/admin/benefits/weier-dental-winter-check";
+        put(kv, who, path, serde_json::json!({"benefit": offer}), NOW_MS)
+    };
     let mut offer = serde_json::to_value(&demo.benefits[0]).unwrap();
     offer["id"] = "weier-dental-winter-check".into();
     offer["partner"] = "weier-dental".into();
     offer["title"]["zh"] = "".into();
     offer["regions"] = serde_json::json!(["999999"]);
-    let invalid = put(
-        kv,
-        who,
-        "/v1/admin/benefits/weier-dental-winter-check",
-        serde_json::json!({"benefit": offer}),
-        NOW_MS,
-    );
+    let invalid = save(&offer);
     assert_eq!(invalid.status, 422);
     assert!(
         invalid.body.contains("title") && invalid.body.contains("regions"),
@@ -720,13 +717,7 @@ fn add_winter_check(kv: &MemoryKv, who: &Signed, demo: &guanai_core::Catalogue) 
     );
     offer["title"]["zh"] = "冬季口腔检查".into();
     offer["regions"] = serde_json::json!(["110000"]);
-    let created = put(
-        kv,
-        who,
-        "/v1/admin/benefits/weier-dental-winter-check",
-        serde_json::json!({"benefit": offer}),
-        NOW_MS,
-    );
+    let created = save(&offer);
     assert_eq!(created.status, 201, "{}", created.body);
 }
 
@@ -1040,6 +1031,17 @@ fn applications_are_reviewed_by_the_plan_and_acceptance_makes_archived_drafts() 
     );
 }
 
+/// The `field` of every field error in `response`.
+fn error_fields(response: &ApiResponse) -> Vec<String> {
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn import(kv: &MemoryKv, who: &Signed, kind: &str, csv: &str) -> ApiResponse {
     let request = as_signed(ApiRequest::new("POST", "/v1/admin/catalog/import"), who)
         .with_query(&format!("kind={kind}"))
@@ -1084,14 +1086,11 @@ fn imports_are_all_or_nothing_with_every_problem_by_row() {
         .replace(",,,,,出示", ",999999,,,,出示");
     let refused = import(&kv, &beijing, "benefits", &broken);
     assert_eq!(refused.status, 422);
-    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert!(fields.contains(&"rows[3].title_en"), "{fields:?}");
+    let fields = error_fields(&refused);
+    assert!(
+        fields.contains(&"rows[3].title_en".to_string()),
+        "{fields:?}"
+    );
     assert!(
         fields.iter().any(|f| f.starts_with("rows[3].regions")),
         "{fields:?}"
@@ -1134,15 +1133,12 @@ fn partner_imports_name_the_domain_errors_by_row_and_column_too() {
     );
     let refused = import(&kv, &beijing, "partners", &csv);
     assert_eq!(refused.status, 422, "{}", refused.body);
-    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert!(fields.contains(&"rows[3].region"), "{fields:?}");
-    assert!(fields.contains(&"rows[4].name_en"), "{fields:?}");
+    let fields = error_fields(&refused);
+    assert!(fields.contains(&"rows[3].region".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"rows[4].name_en".to_string()),
+        "{fields:?}"
+    );
     assert!(fields.iter().all(|f| f.starts_with("rows[")), "{fields:?}");
     assert!(
         kv.keys("draft-partner:").is_empty(),

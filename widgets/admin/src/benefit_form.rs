@@ -7,10 +7,10 @@ use guanai_core::wire::BenefitChange;
 use guanai_core::{Benefit, QualificationLevel, ServiceArea, Text};
 use leptos::prelude::*;
 
-use crate::api::Failure;
 use crate::catalogue::{DraftBenefit, DraftPartner};
 use crate::ui::{
-    Check, Choice, DraftForm, Field, Input, Problem, bind, label, region_name, region_options, t,
+    Check, Choice, DraftFooter, DraftForm, DraftHeading, Field, Input, bind, label, region_name,
+    region_options, t,
 };
 use crate::{admin, t_str};
 
@@ -58,9 +58,8 @@ pub fn BenefitForm(
             .unwrap_or_else(|| empty_benefit(&first_partner)),
     );
     let archived = RwSignal::new(draft.as_ref().is_some_and(|d| d.archived));
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<Failure>);
-    let busy = RwSignal::new(false);
+    let form = DraftForm::new(saved);
+    let errors = form.errors;
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -73,12 +72,6 @@ pub fn BenefitForm(
         let change = BenefitChange {
             benefit,
             archived: archived.get_untracked(),
-        };
-        let form = DraftForm {
-            errors,
-            failure,
-            busy,
-            saved,
         };
         form.save("benefits", &id, change, &["benefits[0].", "benefit."], said);
     };
@@ -149,12 +142,8 @@ pub fn BenefitForm(
     });
     view! {
         <form class="edit benefit" on:submit=submit novalidate>
-            <h2>{move || if is_new { t_str(lang.get(), "新建福利", "New benefit") } else { t_str(lang.get(), "编辑福利", "Edit benefit") }}</h2>
-            {if is_new {
-                view! { <Field label=label("编号（小写字母、数字和连字符）", "Id (lower-case letters, digits and hyphens)") value=id set=set_id path="id".into() errors required=true /> }.into_any()
-            } else {
-                view! { <p>{t("编号：", "Id: ")}<code>{move || state.with(|b| b.id.clone())}</code></p> }.into_any()
-            }}
+            <DraftHeading is_new titles=(label("新建福利", "New benefit"), label("编辑福利", "Edit benefit"))
+                id_label=label("编号（小写字母、数字和连字符）", "Id (lower-case letters, digits and hyphens)") id set_id errors />
             <Choice label=label("合作单位", "Partner") value=Signal::derive(move || state.with(|b| b.partner.clone())) set=Callback::new(move |v| state.update(|b| b.partner = v)) options=partner_options path="partner".into() errors=errors />
             <Choice label=label("服务领域", "Service area") value=Signal::derive(move || state.with(|b| b.area.code().to_string())) set=Callback::new(move |v: String| state.update(|b| if let Ok(area) = v.parse() { b.area = area })) options=area_options path="area".into() errors=errors />
             <Field label=label("标题（中文）", "Title (Chinese)") value=title_zh set=set_title_zh path="title.zh".into() errors required=true />
@@ -166,12 +155,7 @@ pub fn BenefitForm(
             <RegionsAndLevels state errors />
             <Field label=label("开始日期（可选）", "First day (optional)") value=from set=set_from path="valid_from".into() errors input=Input::Date />
             <Field label=label("结束日期（可选）", "Last day (optional)") value=until set=set_until path="valid_until".into() errors input=Input::Date />
-            <Check label=label("已下架（归档，不再发布）", "Withdrawn (archived, not published)") checked=archived.into() set=Callback::new(move |v| archived.set(v)) />
-            <Problem failure />
-            <div class="toolbar">
-                <button type="submit" class="save" disabled=move || busy.get()>{t("保存草稿", "Save draft")}</button>
-                <button type="button" class="secondary" on:click=move |_| cancel.run(())>{t("取消", "Cancel")}</button>
-            </div>
+            <DraftFooter archived_label=label("已下架（归档，不再发布）", "Withdrawn (archived, not published)") archived form cancel />
         </form>
     }
 }

@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::api::Failure;
 use crate::catalogue::DraftPartner;
-use crate::ui::{Check, Choice, DraftForm, Field, Input, Problem, bind, label, region_options, t};
+use crate::ui::{
+    Choice, DraftFooter, DraftForm, DraftHeading, Field, Input, bind, label, region_options, t,
+};
 use crate::{admin, t_str};
 
 /// Every kind, in the order the select lists them.
@@ -102,9 +103,8 @@ pub fn PartnerForm(
             .unwrap_or_default(),
     );
     let archived = RwSignal::new(draft.as_ref().is_some_and(|d| d.archived));
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<Failure>);
-    let busy = RwSignal::new(false);
+    let form = DraftForm::new(saved);
+    let errors = form.errors;
     // Which location the map places: the one whose "place on the map" was pressed last.
     let placing = RwSignal::new(0usize);
 
@@ -121,12 +121,6 @@ pub fn PartnerForm(
             format!("已保存合作单位 {id}（草稿，发布后生效）。"),
             format!("Partner {id} saved (a draft until published)."),
         );
-        let form = DraftForm {
-            errors,
-            failure,
-            busy,
-            saved,
-        };
         form.save("partners", &id, change, &["partners[0].", "partner."], said);
     };
 
@@ -193,12 +187,8 @@ pub fn PartnerForm(
 
     view! {
         <form class="edit partner" on:submit=submit novalidate>
-            <h2>{move || if is_new { t_str(lang.get(), "新建合作单位", "New partner") } else { t_str(lang.get(), "编辑合作单位", "Edit partner") }}</h2>
-            {if is_new {
-                view! { <Field label=label("编号（小写字母、数字和连字符，例如 weier-dental）", "Id (lower-case letters, digits and hyphens, e.g. weier-dental)") value=id set=set_id path="id".into() errors required=true /> }.into_any()
-            } else {
-                view! { <p>{t("编号：", "Id: ")}<code>{move || state.with(|p| p.id.clone())}</code></p> }.into_any()
-            }}
+            <DraftHeading is_new titles=(label("新建合作单位", "New partner"), label("编辑合作单位", "Edit partner"))
+                id_label=label("编号（小写字母、数字和连字符，例如 weier-dental）", "Id (lower-case letters, digits and hyphens, e.g. weier-dental)") id set_id errors />
             <Field label=label("名称（中文）", "Name (Chinese)") value=name_zh set=set_name_zh path="name.zh".into() errors required=true />
             <Field label=label("名称（英文）", "Name (English)") value=name_en set=set_name_en path="name.en".into() errors required=true />
             <Choice label=label("类型", "Kind") value=Signal::derive(move || state.with(|p| kind_code(p.kind))) set=Callback::new(move |v: String| state.update(|p| if let Some(k) = KINDS.iter().find(|k| kind_code(**k) == v) { p.kind = *k })) options=kind_options path="kind".into() errors=errors />
@@ -220,12 +210,7 @@ pub fn PartnerForm(
                     <guanai-partner-map pick="" tiles="amap" picked=picked lang=move || lang.get().tag() aria-describedby="picker-help"></guanai-partner-map>
                 </div>
             </Show>
-            <Check label=label("合作已结束（归档，不再发布）", "Partnership ended (archived, not published)") checked=archived.into() set=Callback::new(move |v| archived.set(v)) />
-            <Problem failure />
-            <div class="toolbar">
-                <button type="submit" class="save" disabled=move || busy.get()>{t("保存草稿", "Save draft")}</button>
-                <button type="button" class="secondary" on:click=move |_| cancel.run(())>{t("取消", "Cancel")}</button>
-            </div>
+            <DraftFooter archived_label=label("合作已结束（归档，不再发布）", "Partnership ended (archived, not published)") archived form cancel />
         </form>
     }
 }

@@ -402,6 +402,16 @@ pub struct DraftForm {
 }
 
 impl DraftForm {
+    /// A form with no errors yet, that tells `saved` once stored.
+    pub fn new(saved: Callback<Text>) -> DraftForm {
+        DraftForm {
+            errors: RwSignal::new(Vec::new()),
+            failure: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            saved,
+        }
+    }
+
     /// `PUT /v1/admin/<kind>/<id>` with `change`. The id is checked here (it is the address);
     /// everything else by the server, whose field errors (named under `prefixes`) are shown
     /// beside their fields. `said` is the confirmation.
@@ -446,5 +456,56 @@ impl DraftForm {
                 }
             }
         });
+    }
+}
+
+/// The heading of a draft form and its id: typed for a new item, shown for an existing one
+/// (an id is the item's address, so it is never edited).
+#[component]
+pub fn DraftHeading(
+    /// Whether the item is new.
+    is_new: bool,
+    /// The heading for a new item and for an edit.
+    titles: (Signal<String>, Signal<String>),
+    /// The id field's label.
+    id_label: Signal<String>,
+    /// The id.
+    id: Signal<String>,
+    /// Called as the id is typed.
+    set_id: Callback<String>,
+    /// Errors of the whole form.
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let (new_title, edit_title) = titles;
+    view! {
+        <h2>{move || if is_new { new_title.get() } else { edit_title.get() }}</h2>
+        {if is_new {
+            view! { <Field label=id_label value=id set=set_id path="id".into() errors required=true /> }.into_any()
+        } else {
+            view! { <p>{t("编号：", "Id: ")}<code>{move || id.get()}</code></p> }.into_any()
+        }}
+    }
+}
+
+/// The end of a draft form: whether the item is archived, what went wrong, save and cancel.
+#[component]
+pub fn DraftFooter(
+    /// What archiving means for this kind of item.
+    archived_label: Signal<String>,
+    /// Whether the item is archived.
+    archived: RwSignal<bool>,
+    /// The form's saving state.
+    form: DraftForm,
+    /// Leaves the form without saving.
+    cancel: Callback<()>,
+) -> impl IntoView {
+    let (failure, busy) = (form.failure, form.busy);
+    view! {
+        <Check label=archived_label checked=archived.into() set=Callback::new(move |v| archived.set(v)) />
+        <Problem failure />
+        <div class="toolbar">
+            <button type="submit" class="save" disabled=move || busy.get()>{t("保存草稿", "Save draft")}</button>
+            <button type="button" class="secondary" on:click=move |_| cancel.run(())>{t("取消", "Cancel")}</button>
+        </div>
     }
 }
