@@ -32,13 +32,22 @@ pub fn uuid(kind: &str, id: &str) -> String {
     )
 }
 
+/// `value` without its fields that are `null`: HSDS types optional fields as strings, so an
+/// absent email, website or date is left out rather than written as `null`.
+fn without_nulls(mut value: Value) -> Value {
+    if let Some(fields) = value.as_object_mut() {
+        fields.retain(|_, field| !field.is_null());
+    }
+    value
+}
+
 /// The four HSDS tables of `catalogue`; offers not valid on `today` are `inactive`.
 pub fn export(catalogue: &Catalogue, today: NaiveDate) -> Value {
     let organizations: Vec<Value> = catalogue
         .partners
         .iter()
         .map(|partner| {
-            json!({
+            without_nulls(json!({
                 "id": uuid("organization", &partner.id),
                 "name": partner.name.zh,
                 "alternate_name": partner.name.en,
@@ -49,7 +58,7 @@ pub fn export(catalogue: &Catalogue, today: NaiveDate) -> Value {
                     "id": uuid("phone", &format!("{}:{number}", partner.id)),
                     "number": number,
                 })).collect::<Vec<_>>(),
-            })
+            }))
         })
         .collect();
     let mut locations = Vec::new();
@@ -85,7 +94,7 @@ pub fn export(catalogue: &Catalogue, today: NaiveDate) -> Value {
         let Some(partner) = catalogue.partner(&benefit.partner) else {
             continue;
         };
-        services.push(json!({
+        services.push(without_nulls(json!({
             "id": uuid("service", &benefit.id),
             "organization_id": uuid("organization", &partner.id),
             "name": benefit.title.zh,
@@ -101,7 +110,7 @@ pub fn export(catalogue: &Catalogue, today: NaiveDate) -> Value {
                 benefit.eligible_levels.iter().map(|l| l.label().zh).collect::<Vec<_>>().join("、")
             },
             "categories": [benefit.area.code()],
-        }));
+        })));
         for location in &partner.locations {
             let applies = benefit.regions.is_empty()
                 || benefit

@@ -20,6 +20,8 @@ mod form_tests;
 pub mod forms;
 #[cfg(test)]
 mod hostile_tests;
+#[cfg(test)]
+mod hsds_tests;
 pub mod http;
 pub mod kv_json;
 pub mod limits;

@@ -38,16 +38,19 @@ pub fn config() -> Config {
 /// A store holding the published demo programme.
 pub fn published() -> MemoryKv {
     let kv = MemoryKv::new();
-    for entry in
-        catalog::publish_entries(&guanai_core::demo::programme()).expect("the demo validates")
-    {
+    published_with(&kv, &guanai_core::demo::programme());
+    kv
+}
+
+/// Publishes `catalogue` into `kv` directly (test set-up; not counted).
+pub fn published_with(kv: &MemoryKv, catalogue: &guanai_core::Catalogue) {
+    for entry in catalog::publish_entries(catalogue).expect("the catalogue validates") {
         kv.insert(
             &entry.key,
             &entry.value,
             Some(serde_json::to_value(entry.metadata).expect("metadata")),
         );
     }
-    kv
 }
 
 /// Runs one request with a generous rate limit, at [`NOW_MS`], with `entropy` for randomness.
