@@ -24,10 +24,7 @@ fn registry() -> Registry<'static> {
             let text = std::fs::read_to_string(&path).expect("readable");
             let schema: Value = serde_json::from_str(&text).expect("a schema is JSON");
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            resources.push((
-                format!("{BASE}{name}"),
-                Resource::from_contents(schema),
-            ));
+            resources.push((format!("{BASE}{name}"), Resource::from_contents(schema)));
         }
     }
     assert!(resources.len() >= 15, "the HSDS schema files are vendored");

@@ -423,8 +423,8 @@ fn Detail(
                 <form class="review" on:submit=review.clone()>
                     <fieldset>
                         <legend>{t("资格核验", "Qualification review")}</legend>
-                        <label class="check"><input type="radio" name="decision" value="verified" prop:checked=move || decision.get() == Status::Verified on:change=move |_| decision.set(Status::Verified) />" "{t("核验通过", "Verified")}</label>
-                        <label class="check"><input type="radio" name="decision" value="rejected" prop:checked=move || decision.get() == Status::Rejected on:change=move |_| decision.set(Status::Rejected) />" "{t("不通过", "Rejected")}</label>
+                        <label class="check"><input type="radio" name="decision" value=Status::Verified.code() prop:checked=move || decision.get() == Status::Verified on:change=move |_| decision.set(Status::Verified) />" "{t("核验通过", "Verified")}</label>
+                        <label class="check"><input type="radio" name="decision" value=Status::Rejected.code() prop:checked=move || decision.get() == Status::Rejected on:change=move |_| decision.set(Status::Rejected) />" "{t("不通过", "Rejected")}</label>
                     </fieldset>
                     <Field label=label("备注（不通过时必填，将告知社工）", "Note (required for a rejection; the social worker is told)") value=note.into() set=Callback::new(move |v| note.set(v)) path="note".into() errors input=Input::Multiline />
                     <Problem failure />
