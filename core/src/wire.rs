@@ -253,6 +253,20 @@ pub struct Rollback {
     pub version: String,
 }
 
+/// The 201 answer to a publish: the new version and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub version: String,
+    pub partners: usize,
+    pub benefits: usize,
+}
+
+/// The answer to `POST /v1/admin/catalog/drafts-from-published`: how many drafts it made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftsCreated {
+    pub created: usize,
+}
+
 /// A body that carries nothing (`POST /v1/admin/catalog/drafts-from-published`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Empty {}

@@ -9,7 +9,9 @@
 
 use guanai_core::staff::Action;
 use guanai_core::validate::{self, FieldError};
-use guanai_core::wire::{BenefitChange, PartnerChange, PublishOptions, Rollback};
+use guanai_core::wire::{
+    BenefitChange, DraftsCreated, PartnerChange, PublishOptions, Published, Rollback,
+};
 use guanai_core::{Association, Benefit, Catalogue, Partner, regions};
 use serde::{Deserialize, Serialize};
 
@@ -299,10 +301,8 @@ pub async fn drafts_from_published(
         &count,
     )
     .await?;
-    Ok(ApiResponse::json(
-        200,
-        serde_json::json!({ "created": created }).to_string(),
-    ))
+    let answer = DraftsCreated { created };
+    Ok(ApiResponse::json(200, serde_json::to_string(&answer)?))
 }
 
 /// `POST /v1/admin/catalog/publish` `{sample?}` (plan admins): a new snapshot from the drafts
@@ -365,12 +365,12 @@ pub async fn publish(
         let options = PutOptions::listed(&entry.metadata)?;
         ctx.kv.put(&entry.key, &entry.value, options).await?;
     }
-    let body = serde_json::json!({
-        "version": catalogue.version,
-        "partners": catalogue.partners.len(),
-        "benefits": catalogue.benefits.len(),
-    });
-    Ok(ApiResponse::json(201, body.to_string()))
+    let answer = Published {
+        version: catalogue.version.clone(),
+        partners: catalogue.partners.len(),
+        benefits: catalogue.benefits.len(),
+    };
+    Ok(ApiResponse::json(201, serde_json::to_string(&answer)?))
 }
 
 /// `POST /v1/admin/catalog/rollback` `{version}` (plan admins): publishes an earlier snapshot
@@ -400,10 +400,7 @@ pub async fn rollback(
         expiration_ttl: None,
     };
     ctx.kv.put(PUBLISHED_KEY, &stored.value, options).await?;
-    Ok(ApiResponse::json(
-        200,
-        serde_json::json!({ "version": rollback.version }).to_string(),
-    ))
+    Ok(ApiResponse::json(200, serde_json::to_string(&rollback)?))
 }
 
 /// `GET /v1/admin/catalog/versions`: every published snapshot, oldest first.

@@ -3,7 +3,7 @@
 
 pub use guanai_core::model::{DraftBenefit, DraftPartner};
 use guanai_core::staff::Action;
-use guanai_core::wire::{Empty, PublishOptions, Rollback};
+use guanai_core::wire::{DraftsCreated, Empty, PublishOptions, Published, Rollback};
 use guanai_core::{Lang, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -131,7 +131,10 @@ fn Publishing(
     let sample = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
-    let act = move |path: &'static str, body: String, said: fn(&serde_json::Value) -> Text| {
+    // `said` reads the action's answer (its `guanai_core::wire` type) into the confirmation.
+    let act = move |path: &'static str,
+                    body: String,
+                    said: fn(serde_json::Value) -> Option<Text>| {
         busy.set(true);
         failure.set(None);
         done.set(None);
@@ -139,7 +142,8 @@ fn Publishing(
             match api::send_text::<serde_json::Value>("POST", path, "application/json", body).await
             {
                 Ok(answer) => {
-                    done.set(Some(said(&answer)));
+                    let fallback = || Text::new("已完成。", "Done.");
+                    done.set(Some(said(answer).unwrap_or_else(fallback)));
                     drafts.refetch();
                     versions.refetch();
                 }
@@ -154,20 +158,20 @@ fn Publishing(
             wire_body(&PublishOptions {
                 sample: sample.get_untracked(),
             }),
-            |a| {
-                let (v, p, b) = (
-                    a["version"].as_str().unwrap_or_default(),
-                    a["partners"].as_u64().unwrap_or(0),
-                    a["benefits"].as_u64().unwrap_or(0),
-                );
-                Text::new(
+            |answer| {
+                let Published {
+                    version: v,
+                    partners: p,
+                    benefits: b,
+                } = serde_json::from_value(answer).ok()?;
+                Some(Text::new(
                     format!(
                         "已发布版本 {v}：{p} 家合作单位，{b} 项福利。各网站的组件一分钟内显示新内容。"
                     ),
                     format!(
                         "Published version {v}: {p} partners, {b} benefits. Widgets everywhere show it within a minute."
                     ),
-                )
+                ))
             },
         )
     };
@@ -175,12 +179,12 @@ fn Publishing(
         act(
             "/v1/admin/catalog/drafts-from-published",
             wire_body(&Empty {}),
-            |a| {
-                let n = a["created"].as_u64().unwrap_or(0);
-                Text::new(
+            |answer| {
+                let DraftsCreated { created: n } = serde_json::from_value(answer).ok()?;
+                Some(Text::new(
                     format!("已从发布版本新建 {n} 份草稿。"),
                     format!("{n} drafts created from the published catalogue."),
-                )
+                ))
             },
         )
     };
@@ -188,12 +192,12 @@ fn Publishing(
         act(
             "/v1/admin/catalog/rollback",
             wire_body(&Rollback { version }),
-            |a| {
-                let v = a["version"].as_str().unwrap_or_default();
-                Text::new(
+            |answer| {
+                let Rollback { version: v } = serde_json::from_value(answer).ok()?;
+                Some(Text::new(
                     format!("已恢复发布版本 {v}。"),
                     format!("Version {v} is published again."),
-                )
+                ))
             },
         )
     };
