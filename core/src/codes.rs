@@ -135,6 +135,27 @@ code_enum!(QualificationLevel {
     None => "none",
 });
 
+/// Where a sign-up or an application stands. Both start as `received`; staff decide a sign-up
+/// as `verified` or `rejected`, an application as `accepted` or `declined`
+/// (`wire::RecordKind::decisions`; labels in `wire`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Received,
+    Verified,
+    Rejected,
+    Accepted,
+    Declined,
+}
+
+code_enum!(Status {
+    Received => "received",
+    Verified => "verified",
+    Rejected => "rejected",
+    Accepted => "accepted",
+    Declined => "declined",
+});
+
 impl QualificationLevel {
     /// The title as written on the certificate.
     pub fn label(self) -> Text {

@@ -13,7 +13,11 @@ impl DecisionBody {
     /// The decision and the trimmed note, or every field error.
     pub fn check(&self, kind: RecordKind) -> Result<(Status, String), Vec<FieldError>> {
         let note = self.note.trim().to_string();
-        let decision = Status::parse(&self.decision).filter(|s| kind.decisions().contains(s));
+        let decision = self
+            .decision
+            .parse::<Status>()
+            .ok()
+            .filter(|s| kind.decisions().contains(s));
         let mut errors = Vec::new();
         if decision.is_none() {
             errors.push(match kind {

@@ -47,38 +47,9 @@ pub struct Acknowledgement {
     pub status: Status,
 }
 
-/// Where a sign-up or an application stands. Both start as [`Status::Received`]; staff
-/// decide a sign-up as verified or rejected, an application as accepted or declined
-/// ([`RecordKind::decisions`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Received,
-    Verified,
-    Rejected,
-    Accepted,
-    Declined,
-}
-
-every_variant!(Status: Received, Verified, Rejected, Accepted, Declined);
+pub use crate::codes::Status;
 
 impl Status {
-    /// The code on the wire and in KV.
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Received => "received",
-            Status::Verified => "verified",
-            Status::Rejected => "rejected",
-            Status::Accepted => "accepted",
-            Status::Declined => "declined",
-        }
-    }
-
-    /// The status named by `code`.
-    pub fn parse(code: &str) -> Option<Status> {
-        Status::ALL.iter().copied().find(|s| s.code() == code)
-    }
-
     /// What staff read for it, in a record of `kind`.
     pub fn label(self, kind: RecordKind) -> Text {
         match (self, kind) {
@@ -89,12 +60,6 @@ impl Status {
             (Status::Accepted, _) => Text::new("已接受", "Accepted"),
             (Status::Declined, _) => Text::new("已婉拒", "Declined"),
         }
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
     }
 }
 
@@ -278,11 +243,11 @@ mod tests {
     #[test]
     fn statuses_round_trip_by_code_and_each_kind_decides_its_own() {
         for status in Status::ALL {
-            assert_eq!(Status::parse(status.code()), Some(*status));
+            assert_eq!(status.code().parse(), Ok(*status));
             let json = serde_json::to_string(status).unwrap();
             assert_eq!(json, format!("\"{}\"", status.code()));
         }
-        assert_eq!(Status::parse("maybe"), None);
+        assert_eq!("maybe".parse::<Status>(), Err(()));
         for kind in [RecordKind::Signup, RecordKind::Application] {
             assert!(!kind.decisions().contains(&Status::Received));
             assert!(kind.decisions().iter().all(|d| kind.statuses().contains(d)));

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 use guanai_core::staff::Action;
-use guanai_core::wire::SignupMeta;
 use guanai_core::{Catalogue, regions};
 
 use super::guard::authorize;
@@ -35,20 +34,17 @@ pub async fn show(
     loop {
         let page = ctx.kv.list(&prefix, cursor.as_deref(), LIST_PAGE).await?;
         for (name, metadata) in &page.keys {
-            let Some(meta) = metadata
-                .clone()
-                .and_then(|m| serde_json::from_value::<SignupMeta>(m).ok())
-            else {
+            let Some(row) = super::signups::row(name, metadata) else {
                 continue;
             };
-            let association = name.split(':').nth(1).unwrap_or_default().to_string();
-            let created = meta.created_at_ms as i64;
+            let association = row.association.code().to_string();
+            let created = row.created_at_ms as i64;
             let day = guanai_core::time::shanghai_date(
                 chrono::DateTime::from_timestamp_millis(created).unwrap_or_default(),
             );
             let week = day.iso_week();
             let week = format!("{}-W{:02}", week.year(), week.week());
-            let level = meta.level.code().to_string();
+            let level = row.level.code().to_string();
             *by_association
                 .entry(week.clone())
                 .or_default()

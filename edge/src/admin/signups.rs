@@ -80,7 +80,8 @@ impl Filters {
                 .query("status")
                 .filter(|v| !v.is_empty())
                 .map(|v| {
-                    Status::parse(&v)
+                    v.parse::<Status>()
+                        .ok()
                         .filter(|s| RecordKind::Signup.statuses().contains(s))
                         .ok_or(bad("status"))
                 })
@@ -138,7 +139,7 @@ async fn scoped(
 }
 
 /// A listed sign-up key with its metadata, as a row: `None` when the metadata does not read.
-fn row(name: &str, metadata: &Option<serde_json::Value>) -> Option<SignupRow> {
+pub(super) fn row(name: &str, metadata: &Option<serde_json::Value>) -> Option<SignupRow> {
     let mut parts = name.splitn(3, ':').skip(1);
     let association: Association = parts.next()?.parse().ok()?;
     let reference = parts.next()?;

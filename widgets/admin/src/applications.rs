@@ -168,7 +168,7 @@ fn Detail(
                                 <dt>{t_str(lang, "手机", "Mobile")}</dt><dd>{text(&d["contact"]["mobile"])}</dd>
                                 <dt>{t_str(lang, "电子邮箱", "Email")}</dt><dd>{text(&d["contact"]["email"])}</dd>
                                 <dt>{t_str(lang, "留言", "Message")}</dt><dd>{text(&d["contact"]["message"])}</dd>
-                                <dt>{t_str(lang, "状态", "Status")}</dt><dd>{status_label(Status::parse(d["status"].as_str().unwrap_or_default()).unwrap_or(Status::Received), lang)}</dd>
+                                <dt>{t_str(lang, "状态", "Status")}</dt><dd>{status_label(d["status"].as_str().unwrap_or_default().parse().unwrap_or(Status::Received), lang)}</dd>
                                 <dt>{t_str(lang, "提交时间", "Received")}</dt><dd>{when(d["created_at_ms"].as_u64().unwrap_or_default())}</dd>
                                 {d["decision"].is_object().then(|| view! {
                                     <dt>{t_str(lang, "决定", "Decided by")}</dt>

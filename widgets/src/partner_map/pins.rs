@@ -28,8 +28,10 @@ pub fn zoom_step(zoom: f64) -> f64 {
 /// The fixed point pins, tiles and outlines are positioned from: the north-west corner of the
 /// region. Keeping numbers relative to it keeps them small enough for SVG's float precision at
 /// street level.
+/// Projected once: every pin, tile and outline position of every frame is relative to it.
 pub fn anchor() -> WorldPoint {
-    project(LatLon::new(42.7, 113.4))
+    static ANCHOR: std::sync::OnceLock<WorldPoint> = std::sync::OnceLock::new();
+    *ANCHOR.get_or_init(|| project(LatLon::new(42.7, 113.4)))
 }
 
 /// `point`'s place inside the anchored groups at `scale` pixels per world unit.
