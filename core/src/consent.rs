@@ -16,7 +16,15 @@ use crate::model::Text;
 use crate::validate::FieldError;
 
 /// Version of [`NOTICE`]; bump it with every change of the text.
-pub const NOTICE_VERSION: &str = "2026-11-30";
+pub const NOTICE_VERSION: &str = "2026-12-03";
+
+/// The day the plan ends, as the notice states it (ISO date). The worker's `PLAN_ENDS`
+/// (wrangler.toml `[vars]`) must say the same — a test holds them together — so that what KV
+/// deletes when is what the person was told. Extending the plan means a new notice version.
+pub const PLAN_ENDS: &str = "2027-12-31";
+
+/// The last day records are kept, as the notice states it: a year after [`PLAN_ENDS`].
+pub const KEPT_UNTIL: &str = "2028-12-31";
 
 /// The privacy notice, paragraph by paragraph.
 pub const NOTICE: &[(&str, &str)] = &[
@@ -41,8 +49,12 @@ pub const NOTICE: &[(&str, &str)] = &[
         "This service runs on Cloudflare's global infrastructure: your information may be stored or processed outside mainland China. It is encrypted before storage; your mobile number is only used in keyed-hash form to detect duplicates.",
     ),
     (
-        "我们在关爱计划期间及结束后一年内保存您的信息。您可以随时联系所选协会查阅、更正、删除您的信息或撤回同意；撤回同意不影响此前处理的效力。",
-        "We keep your information while the plan runs and for one year after. You may ask your association at any time to access, correct or delete it, or withdraw consent; withdrawal does not affect processing before it.",
+        "我们在关爱计划期间及结束后一年内保存您的信息：关爱计划于2027年12月31日结束，您的信息最迟于2028年12月31日删除。",
+        "We keep your information while the plan runs and for one year after: the plan ends on 31 December 2027, and your information is deleted by 31 December 2028 at the latest.",
+    ),
+    (
+        "登记后您会得到一个个人管理链接（请妥善保存，不要转发）：凭它可以随时查看登记状态和我们保存的全部信息、下载副本、更正信息、撤回健康信息或合作单位的同意，或删除全部信息。链接遗失时，可联系所属协会核实身份后补发；也可以直接请协会代为查阅、更正或删除。撤回同意不影响此前处理的效力。",
+        "After registering you get a private management link (keep it safe, do not forward it): with it you can at any time see your status and everything we store, download a copy, correct your details, withdraw your health or partner consents, or delete everything. If you lose it, your association can issue a new one after checking who you are; you can also ask your association to access, correct or delete your information for you. Withdrawal does not affect processing before it.",
     ),
 ];
 

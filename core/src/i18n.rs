@@ -193,7 +193,7 @@ strings!(
         RetryNow => ("立即重试", "Try now"),
         Success => ("登记成功！您的登记编号是", "You are registered. Your reference is"),
         SuccessNext => ("请保存此编号。协会核实资格后会与您联系。", "Please keep this reference. Your association will contact you after verifying your qualification."),
-        AlreadyRegistered => ("该手机号已经登记过，登记编号为", "This mobile number is already registered, with reference"),
+        AlreadyRegistered => ("该手机号已经登记过关爱计划，无需重复登记。如需查看或修改登记信息，请使用登记时得到的个人管理链接，或联系所属协会。", "This mobile number is already registered for the care plan, so there is nothing more to do. To see or change the sign-up, use the management link you got when registering, or contact your association."),
         DraftRestored => ("已恢复您上次未提交的内容（同意项需重新勾选）。", "Your unsent entries were restored (please tick the consents again)."),
         ApplyTitle => ("申请成为关爱计划爱心单位", "Apply to become a caring unit of the plan"),
         ApplyIntro => ("欢迎企业和机构参与京津冀社会工作者关爱计划战略合作伙伴招募。带 * 的为必填项。", "Companies and organisations are welcome to answer the plan's call for partners. Fields marked * are required."),
@@ -232,7 +232,8 @@ strings!(
         ChallengeExpired => ("安全校验已过期，请重新提交。", "The security check has expired. Please submit again."),
         ChallengeUnsolved => ("安全校验未完成，请重新提交。", "The security check was not completed. Please submit again."),
         ChallengeUsed => ("该安全校验已被使用，请重新提交。", "This security check was already used. Please submit again."),
-        AlreadyRegistered => ("该手机号已经登记过关爱计划，无需重复登记。", "This mobile number is already registered for the care plan; there is no need to sign up again."),
+        AlreadyRegistered => ("该手机号已经登记过关爱计划，无需重复登记。请使用您的个人管理链接查看或修改登记信息，或联系所属协会。", "This mobile number is already registered for the care plan: use your management link to see or change the sign-up, or contact your association."),
+        InvalidLink => ("该管理链接无效或已失效。如链接遗失或已被更换，请联系所属协会补发。", "This management link is not valid (any more). If you lost it or it was replaced, ask your association for a new one."),
         Unauthenticated => ("请先登录。", "Please sign in."),
         InvalidCredentials => ("用户名或密码不正确。", "The username or password is not correct."),
         Forbidden => ("您的账号没有进行此操作的权限。", "Your account is not allowed to do this."),
@@ -261,6 +262,7 @@ impl ErrorCode {
             ErrorCode::ChallengeUnsolved => "challenge_unsolved",
             ErrorCode::ChallengeUsed => "challenge_used",
             ErrorCode::AlreadyRegistered => "already_registered",
+            ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Forbidden => "forbidden",
@@ -294,9 +296,6 @@ pub struct ErrorDetail {
     pub message: crate::model::Text,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<crate::validate::FieldError>,
-    /// The existing record's reference, for `already_registered`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
 }
 
 impl ErrorBody {
@@ -308,7 +307,6 @@ impl ErrorBody {
                 code: code.code().to_string(),
                 message,
                 fields,
-                reference: None,
             },
         }
     }

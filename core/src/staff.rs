@@ -43,6 +43,9 @@ pub enum Action {
     ReadPersonalData,
     /// Export lists with personal data.
     ExportPersonalData,
+    /// Correct or delete a person's sign-up, or replace their management link, on their
+    /// request (audited with a reason).
+    ActOnRequest,
     /// Create staff accounts.
     ManageStaff,
     /// Read and export the audit log.
@@ -254,6 +257,7 @@ mod tests {
             Publish,
             ReadPersonalData,
             ExportPersonalData,
+            ActOnRequest,
             ManageStaff,
             ReadAudit,
         ] {
@@ -262,6 +266,12 @@ mod tests {
         }
         assert_eq!(beijing.may(Edit, Some(Beijing)), Ok(()));
         assert_eq!(beijing.may(ReadPersonalData, Some(Beijing)), Ok(()));
+        assert_eq!(beijing.may(ActOnRequest, Some(Beijing)), Ok(()));
+        assert_eq!(
+            beijing.may(ActOnRequest, Some(Hebei)),
+            Err(Denied::OtherAssociation)
+        );
+        assert_eq!(viewer.may(ActOnRequest, Some(Tianjin)), Err(Denied::Role));
         assert_eq!(
             beijing.may(Edit, Some(Tianjin)),
             Err(Denied::OtherAssociation)

@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::signup::{ContactTime, SignupForm};
 use crate::staff::Role;
-use crate::{Association, Benefit, Partner, QualificationLevel, Text};
+use crate::{Association, Benefit, Partner, QualificationLevel, ServiceArea, Text};
 
 /// The envelope both public forms are posted in (`POST /v1/signups`,
 /// `POST /v1/partner-applications`).
@@ -45,6 +46,102 @@ pub struct ChallengeIssued {
 pub struct Acknowledgement {
     pub reference: String,
     pub status: Status,
+    /// A sign-up's management secret, shown to the person once as their private link
+    /// (`/me#<secret>`). The server keeps only a keyed hash of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// What a sign-up seals: everything that identifies the person, and everything that reveals
+/// health information — the interests, and the health consent itself (it exists only with
+/// that interest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalData {
+    pub name: String,
+    pub mobile: String,
+    pub employer: String,
+    pub certificate_number: String,
+    pub interests: Vec<ServiceArea>,
+    pub contact_time: ContactTime,
+    /// Separate consent to processing health information (PIPL Art. 29), given at
+    /// [`ConsentRecord::given_at_ms`] to [`ConsentRecord::notice_version`].
+    pub health_consent: bool,
+}
+
+/// A sign-up's consents as recorded in clear (auditable without decrypting): to which notice
+/// version, what was agreed, and when. The health consent is sealed in [`PersonalData`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub notice_version: String,
+    pub privacy: bool,
+    pub cross_border: bool,
+    /// Partners the person agreed to share their details with (PIPL Art. 23).
+    pub partners: Vec<String>,
+    /// Milliseconds since the Unix epoch, when the server received the consent.
+    pub given_at_ms: u64,
+}
+
+/// `GET /v1/me`: everything stored about the holder of a management link, decrypted for this
+/// answer only (PIPL Art. 44–45). The same body is what the person downloads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnSignup {
+    pub reference: String,
+    pub association: Association,
+    pub region: String,
+    pub level: QualificationLevel,
+    pub status: Status,
+    pub created_at_ms: u64,
+    pub consent: ConsentRecord,
+    pub personal: PersonalData,
+    /// The staff's decision and the note for the person, once made (not who made it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<OwnDecision>,
+    /// The day by which the record is deleted at the latest (ISO date, Beijing): one year after
+    /// the plan ends.
+    pub kept_until: String,
+}
+
+/// The part of a staff decision the person sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnDecision {
+    pub status: Status,
+    pub note: String,
+    pub at_ms: u64,
+}
+
+/// `POST /v1/me/withdraw`: one consent withdrawn, one tap each (PIPL Art. 15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "consent", rename_all = "snake_case")]
+pub enum Withdrawal {
+    /// The health consent, and with it the health interest.
+    Health,
+    /// The consent to share with one partner.
+    Partner { partner: String },
+}
+
+/// `PUT /v1/admin/signups/<association>/<reference>`: staff correct a sign-up on the person's
+/// request (the association may change: moving is a staff action).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCorrection {
+    pub form: SignupForm,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Why staff delete a sign-up or replace its management link (kept in the audit log, so it
+/// names the request, never the person's data).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /v1/admin/signups/<association>/<reference>/link`: the new management secret, shown
+/// to staff once to pass on; the old link no longer works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkIssued {
+    pub reference: String,
+    pub secret: String,
 }
 
 pub use crate::codes::Status;

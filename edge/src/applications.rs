@@ -94,12 +94,13 @@ fn accept(
     let acknowledgement = Acknowledgement {
         reference,
         status: Status::Received,
+        secret: None,
     };
     Ok(Accepted::Store {
         writes: vec![Write::json(
             &key,
             &record,
-            PutOptions::listed(&record.meta())?,
+            PutOptions::listed(&record.meta())?.until(ctx.config.retention_expiration(ctx.now_ms)),
         )?],
         answer: ApiResponse::json(201, serde_json::to_string(&acknowledgement)?),
     })

@@ -11,7 +11,7 @@ use crate::http::{ApiRequest, ApiResponse};
 /// Methods a cross-origin page may use.
 pub const ALLOWED_METHODS: &str = "GET, HEAD, POST, OPTIONS";
 /// Request headers a cross-origin page may send.
-pub const ALLOWED_HEADERS: &str = "Content-Type, Idempotency-Key, If-None-Match";
+pub const ALLOWED_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key, If-None-Match";
 /// Response headers a cross-origin page may read.
 pub const EXPOSED_HEADERS: &str = "ETag";
 
@@ -92,6 +92,7 @@ mod tests {
         Config {
             allowed_origins: vec!["https://partner.example".into()],
             allow_localhost,
+            ..Config::default()
         }
     }
 

@@ -41,8 +41,9 @@ pub fn seal(
     })
 }
 
-/// Seals `value` as JSON, with the nonce taken from the request's fresh random bytes (bytes
-/// 16..28; bytes 0..16 are for ids).
+/// Seals `value` as JSON, with a nonce drawn from the request's fresh random bytes for
+/// `context`: two values sealed in one request under different contexts never share a nonce
+/// (AES-GCM must never reuse one under a key).
 pub fn seal_json(
     key: &[u8; 32],
     entropy: &[u8; 32],
@@ -50,9 +51,42 @@ pub fn seal_json(
     value: &impl Serialize,
 ) -> Result<Sealed, String> {
     let plaintext = serde_json::to_vec(value).map_err(|error| error.to_string())?;
+    seal_fresh(key, entropy, context, &plaintext)
+}
+
+/// [`seal`] with a nonce drawn for `context` from the request's random bytes.
+pub fn seal_fresh(
+    key: &[u8; 32],
+    entropy: &[u8; 32],
+    context: &str,
+    plaintext: &[u8],
+) -> Result<Sealed, String> {
     let mut nonce = [0; 12];
-    nonce.copy_from_slice(&entropy[16..28]);
-    seal(key, nonce, context, &plaintext)
+    nonce.copy_from_slice(&draw(key, entropy, &format!("nonce:{context}"))[..12]);
+    seal(key, nonce, context, plaintext)
+}
+
+/// 32 bytes for `purpose`, from the request's random bytes under `key`: independent for each
+/// purpose, so one request's entropy yields several unrelated values (a nonce that is stored in
+/// clear reveals nothing of a secret drawn beside it).
+pub fn draw(key: &[u8; 32], entropy: &[u8; 32], purpose: &str) -> [u8; 32] {
+    sign(key, &format!("draw:{purpose}:{}", hex(entropy)))
+}
+
+/// A fresh management secret: 128 random bits as 32 hex digits, for the private link
+/// (`/me#<secret>`). Only [`secret_hash`] of it is stored.
+pub fn management_secret(key: &[u8; 32], entropy: &[u8; 32]) -> String {
+    hex(&draw(key, entropy, "management-secret")[..16])
+}
+
+/// Keyed hash of a management secret: how KV finds the sign-up it opens, without holding it.
+pub fn secret_hash(key: &[u8; 32], secret: &str) -> String {
+    hex(&sign(key, &format!("management:{secret}")))
+}
+
+/// Whether `text` has the form of a [`management_secret`] (checked before any KV read).
+pub fn is_secret(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Decrypts what [`seal`] produced for the same `context`.
@@ -138,6 +172,23 @@ mod tests {
             },
         );
         assert!(open(&KEY, "signup:beijing:GA-1", &tampered).is_err());
+    }
+
+    #[test]
+    fn secrets_are_fresh_per_request_and_stored_only_as_keyed_hashes() {
+        let one = management_secret(&KEY, &[1; 32]);
+        assert!(is_secret(&one));
+        assert_ne!(one, management_secret(&KEY, &[2; 32]));
+        // The nonce of a value sealed in the same request tells nothing of the secret.
+        let sealed = seal_json(&KEY, &[1; 32], "signup:tianjin:GA-1", &"x").unwrap();
+        assert!(!one.contains(&sealed.nonce) && !sealed.nonce.contains(&one[..24]));
+        let other = seal_json(&KEY, &[1; 32], "idempotency:signups:k", &"x").unwrap();
+        assert_ne!(sealed.nonce, other.nonce);
+        let hash = secret_hash(&KEY, &one);
+        assert_eq!(hash, secret_hash(&KEY, &one));
+        assert_ne!(hash, secret_hash(&[1; 32], &one));
+        assert!(!hash.contains(&one));
+        assert!(!is_secret("GA-7K3M-9QX2") && !is_secret(&one.to_uppercase()));
     }
 
     #[test]

@@ -79,7 +79,9 @@ impl ApiError {
                 ErrorCode::ChallengeUsed
                 | ErrorCode::AlreadyRegistered
                 | ErrorCode::UsernameTaken => 409,
-                ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+                ErrorCode::Unauthenticated
+                | ErrorCode::InvalidCredentials
+                | ErrorCode::InvalidLink => 401,
                 ErrorCode::Forbidden | ErrorCode::CsrfFailed => 403,
                 ErrorCode::NotFound => 404,
                 ErrorCode::Internal | ErrorCode::CatalogUnavailable => 500,

@@ -10,9 +10,10 @@ use crate::crypto;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::CountingLimiter;
 use crate::routes::Outcome;
-use crate::signups::{PersonalData, SignupRecord};
+use crate::signups::SignupRecord;
 use crate::store::MemoryKv;
 use crate::testing::{NOW_MS, outcome_with, published, respond, secrets};
+use guanai_core::wire::PersonalData;
 
 pub(crate) fn signup_form() -> Value {
     json!({
@@ -138,7 +139,7 @@ fn a_replay_returns_the_original_answer_and_stores_nothing_new() {
 }
 
 #[test]
-fn the_same_mobile_again_is_already_registered_with_the_original_reference() {
+fn the_same_mobile_again_is_already_registered_and_told_nothing_about_the_sign_up() {
     let kv = published();
     let first = json_body(&sign_up(&kv, "attempt-0003", signup_form(), 4));
     let mut form = signup_form();
@@ -147,7 +148,24 @@ fn the_same_mobile_again_is_already_registered_with_the_original_reference() {
     let second = sign_up(&kv, "attempt-0004", form, 5);
     assert_eq!(second.status, 409);
     assert_eq!(code(&second), "already_registered");
-    assert_eq!(json_body(&second)["error"]["reference"], first["reference"]);
+    // Typing someone's number reveals no reference, no secret, no data: only where to turn.
+    let reference = first["reference"].as_str().unwrap();
+    let secret = first["secret"].as_str().unwrap();
+    for leak in [reference, secret, "张晓明", "beijing", "110105"] {
+        assert!(!second.body.contains(leak), "{leak} in {}", second.body);
+    }
+    let body = json_body(&second);
+    assert_eq!(
+        body["error"].as_object().unwrap().len(),
+        2,
+        "code and message only"
+    );
+    assert!(
+        body["error"]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("management link")
+    );
     assert_eq!(kv.keys("signup:").len(), 1);
 }
 

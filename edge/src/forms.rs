@@ -12,8 +12,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
+use crate::crypto::{self, Sealed};
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::kv_json::read_json;
 use crate::limits::RateLimiter;
 use crate::secrets::Secrets;
 use crate::store::{Kv, PutOptions};
@@ -21,11 +23,12 @@ use crate::store::{Kv, PutOptions};
 /// How long a replay returns the original answer.
 const IDEMPOTENCY_TTL_SECONDS: u64 = 7 * 24 * 3600;
 
-/// A stored answer, replayed for the same `Idempotency-Key`.
+/// A stored answer, replayed for the same `Idempotency-Key`. The body is sealed: a sign-up's
+/// answer carries its management secret.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredAnswer {
     status: u16,
-    body: String,
+    sealed: Sealed,
 }
 
 /// A submission that passed every screen, handed to its form's accept step.
@@ -37,10 +40,10 @@ pub struct Fresh<T> {
     pub idempotency_key: String,
 }
 
-/// One KV write a form asks for.
+/// One KV write a form asks for: a value to store, or (`value: None`) a key to delete.
 pub struct Write {
     pub key: String,
-    pub value: String,
+    pub value: Option<String>,
     pub options: PutOptions,
 }
 
@@ -49,9 +52,18 @@ impl Write {
     pub fn json(key: &str, value: &impl Serialize, options: PutOptions) -> Result<Write, ApiError> {
         Ok(Write {
             key: key.to_string(),
-            value: serde_json::to_string(value)?,
+            value: Some(serde_json::to_string(value)?),
             options,
         })
+    }
+
+    /// Deletes `key`.
+    pub fn delete(key: String) -> Write {
+        Write {
+            key,
+            value: None,
+            options: PutOptions::default(),
+        }
     }
 }
 
@@ -83,16 +95,20 @@ pub async fn handle<T: DeserializeOwned, Ctx: Kv, Lim: RateLimiter>(
         Admission::Fresh(fresh) => fresh,
     };
     let idempotency_key = fresh.idempotency_key.clone();
+    let secrets = fresh.secrets.clone();
     let answer = match accept(fresh).await? {
         Accepted::Store { writes, answer } => {
             for write in writes {
-                ctx.kv.put(&write.key, &write.value, write.options).await?;
+                match write.value {
+                    Some(value) => ctx.kv.put(&write.key, &value, write.options).await?,
+                    None => ctx.kv.delete(&write.key).await?,
+                }
             }
             answer
         }
         Accepted::Answer(answer) => answer,
     };
-    remember(ctx, &idempotency_key, answer).await
+    remember(ctx, &secrets, &idempotency_key, answer).await
 }
 
 /// Either the original answer to a replay, or a new submission that passed every screen.
@@ -119,13 +135,13 @@ async fn admit<T: DeserializeOwned>(
         return Err(ApiError::Refused(ErrorCode::IdempotencyKeyRequired));
     }
     let idempotency_key = format!("idempotency:{kind}:{key}");
-    if let Some(stored) = ctx.kv.get(&idempotency_key).await? {
-        let answer: StoredAnswer = serde_json::from_str(&stored.value)
-            .map_err(|_| ApiError::Storage(format!("unreadable {kind} idempotency record")))?;
-        return Ok(Admission::Replay(ApiResponse::json(
-            answer.status,
-            answer.body,
-        )));
+    if let Some(answer) = read_json::<StoredAnswer>(ctx.kv, &idempotency_key).await? {
+        let secrets = ctx.secrets()?;
+        let body = crypto::open(&secrets.personal_data, &idempotency_key, &answer.sealed)
+            .ok()
+            .and_then(|plain| String::from_utf8(plain).ok())
+            .ok_or_else(|| ApiError::Storage(format!("unreadable {kind} answer")))?;
+        return Ok(Admission::Replay(ApiResponse::json(answer.status, body)));
     }
     let client = request.header("cf-connecting-ip").unwrap_or("unknown");
     if !ctx.limiter.allow(&format!("{kind}:{client}")).await {
@@ -179,15 +195,22 @@ async fn spend_challenge(
     Ok(())
 }
 
-/// Records `response` as the answer for this submission's key and returns it.
+/// Records `response`, sealed, as the answer for this submission's key and returns it.
 async fn remember(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    secrets: &Secrets,
     idempotency_key: &str,
     response: ApiResponse,
 ) -> Result<ApiResponse, ApiError> {
     let answer = StoredAnswer {
         status: response.status,
-        body: response.body.clone(),
+        sealed: crypto::seal_fresh(
+            &secrets.personal_data,
+            &ctx.entropy,
+            idempotency_key,
+            response.body.as_bytes(),
+        )
+        .map_err(ApiError::Storage)?,
     };
     let options = PutOptions::expiring(IDEMPOTENCY_TTL_SECONDS);
     crate::kv_json::write_json(ctx.kv, idempotency_key, &answer, options).await?;

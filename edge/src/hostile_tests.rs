@@ -12,9 +12,10 @@ use crate::catalog;
 use crate::crypto;
 use crate::form_tests::{application_form, sign_up, signup_form};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::signups::{PersonalData, SignupRecord};
+use crate::signups::SignupRecord;
 use crate::store::MemoryKv;
 use crate::testing::{published, respond, secrets};
+use guanai_core::wire::PersonalData;
 
 /// Text a real person could paste (each 10 to 100 characters, as every free-text rule allows).
 const HOSTILE: &[&str] = &[

@@ -41,6 +41,7 @@ impl PutOptions {
         Ok(PutOptions {
             metadata: Some(serde_json::to_value(metadata)?),
             expiration_ttl: None,
+            expiration: None,
         })
     }
 
@@ -49,6 +50,15 @@ impl PutOptions {
         PutOptions {
             metadata: None,
             expiration_ttl: Some(seconds),
+            expiration: None,
+        }
+    }
+
+    /// These options, with KV deleting the key at `expiration` (Unix seconds).
+    pub fn until(self, expiration: u64) -> PutOptions {
+        PutOptions {
+            expiration: Some(expiration),
+            ..self
         }
     }
 }

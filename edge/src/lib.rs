@@ -25,6 +25,9 @@ mod hsds_tests;
 pub mod http;
 pub mod kv_json;
 pub mod limits;
+pub mod me;
+#[cfg(test)]
+mod me_tests;
 #[cfg(test)]
 mod openapi_tests;
 #[cfg(test)]

@@ -35,6 +35,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("HEAD", "/v1/challenge"),
     ("POST", "/v1/signups"),
     ("POST", "/v1/partner-applications"),
+    ("GET", "/v1/me"),
+    ("PUT", "/v1/me"),
+    ("DELETE", "/v1/me"),
+    ("POST", "/v1/me/withdraw"),
     ("GET", "/v1/openapi.json"),
     ("HEAD", "/v1/openapi.json"),
 ];
@@ -266,6 +270,8 @@ struct World {
     beijing: Signed,
     viewer: Signed,
     signup: String,
+    /// The management secret of [`World::signup`].
+    secret: String,
     application: String,
 }
 
@@ -279,17 +285,18 @@ impl World {
             "openapi-apply",
             application_form(),
         );
-        let reference = |probe: Probe| -> String {
+        let field = |probe: &Probe, name: &str| -> String {
             assert_eq!(probe.response.status, 201, "{}", probe.response.body);
             let body: Value = serde_json::from_str(&probe.response.body).expect("JSON");
-            body["reference"].as_str().expect("reference").to_string()
+            body[name].as_str().expect(name).to_string()
         };
         World {
             plan: login(&base, "plan.admin", 1),
             beijing: login(&base, "bj.admin", 2),
             viewer: login(&base, "tj.viewer", 3),
-            signup: reference(signup),
-            application: reference(application),
+            signup: field(&signup, "reference"),
+            secret: field(&signup, "secret"),
+            application: field(&application, "reference"),
             base,
         }
     }
@@ -482,6 +489,49 @@ fn case(wanted: Wanted) -> Option<Probe> {
             Ok(secrets()),
         ),
 
+        _ => return own_data_case(wanted),
+    })
+}
+
+/// `request` with the management secret `secret`.
+fn holding(request: ApiRequest, secret: &str) -> ApiRequest {
+    request.with_header("authorization", &format!("Bearer {secret}"))
+}
+
+/// [`case`] for `/v1/me…`: the holder of [`World::signup`]'s link.
+fn own_data_case(wanted: Wanted) -> Option<Probe> {
+    let (w, path, method, status) = (wanted.w, wanted.path, wanted.method, wanted.status);
+    let (kv, _, plain) = wanted.start();
+    let held = holding(plain, &w.secret);
+    let mut corrected = signup_form();
+    corrected["employer"] = "朝阳区阳光社工事务所".into();
+    Some(match (path, method, status) {
+        ("/v1/me", "GET", 200) | ("/v1/me", "DELETE", 204) => ask(&kv, held),
+        ("/v1/me", "PUT", 200) => ask(&kv, held.with_body(corrected.to_string())),
+        ("/v1/me/withdraw", "POST", 200) => ask(&kv, held.with_body(r#"{"consent":"health"}"#)),
+        ("/v1/me" | "/v1/me/withdraw", _, 400) => ask(&kv, held.with_body("{")),
+        ("/v1/me", "PUT", 422) => {
+            corrected["mobile"] = "12345".into();
+            ask(&kv, held.with_body(corrected.to_string()))
+        }
+        ("/v1/me/withdraw", "POST", 422) => {
+            let unknown = r#"{"consent":"partner","partner":"not-consented"}"#;
+            ask(&kv, held.with_body(unknown))
+        }
+        ("/v1/me" | "/v1/me/withdraw", _, 401) => {
+            let wrong = format!("{}0", &w.secret[..31]);
+            ask(
+                &kv,
+                holding(ApiRequest::new(method, &sample_of(path)), &wrong).with_body("{}"),
+            )
+        }
+        ("/v1/me" | "/v1/me/withdraw", _, 429) => {
+            answer(&kv, held, &CountingLimiter::new(0), Ok(secrets()))
+        }
+        ("/v1/me" | "/v1/me/withdraw", _, 500) => {
+            kv.go_down();
+            ask(&kv, held.with_body(r#"{"consent":"health"}"#))
+        }
         _ => return admin_case(wanted),
     })
 }
@@ -560,6 +610,31 @@ fn admin_case(wanted: Wanted) -> Option<Probe> {
         }
         ("/v1/admin/signups/{association}/{reference}", "GET", 404) => {
             ask(&kv, by(beijing, method, &at, ""))
+        }
+        ("/v1/admin/signups/{association}/{reference}", "PUT" | "DELETE", _)
+        | ("/v1/admin/signups/{association}/{reference}/link", "POST", _) => {
+            let target = if path.ends_with("/link") {
+                format!("{signup}/link")
+            } else {
+                signup.clone()
+            };
+            let reason = "本人来电申请";
+            let good = if method == "PUT" {
+                json!({"form": signup_form(), "reason": reason}).to_string()
+            } else {
+                json!({ "reason": reason }).to_string()
+            };
+            let (path, body) = match status {
+                200 | 204 => (target, good),
+                400 => (target, "{".to_string()),
+                404 => (at.clone(), good),
+                422 => (
+                    target,
+                    json!({"form": signup_form(), "reason": ""}).to_string(),
+                ),
+                _ => return wanted.generic(),
+            };
+            ask(&kv, by(beijing, method, &path, &body))
         }
         ("/v1/admin/signups/{association}/{reference}/review", "POST", _) => {
             let (path, body) = match status {
@@ -707,13 +782,13 @@ fn generic(
     let at = sample_of(path);
     let plain = ApiRequest::new(method, &at);
     Some(match status {
-        405 => ask(&w.kv(), ApiRequest::new("DELETE", &at)),
+        405 => ask(&w.kv(), ApiRequest::new("PATCH", &at)),
         401 if signed_in => ask(&w.kv(), plain.with_body("{}")),
         403 if csrf => {
             let cookie_only = plain.with_header("cookie", &w.plan.cookie);
             ask(&w.kv(), cookie_only.with_body("{}"))
         }
-        413 if method == "POST" || method == "PUT" => {
+        413 if matches!(method, "POST" | "PUT" | "DELETE") => {
             let oversized = plain
                 .with_header("idempotency-key", "openapi-0413")
                 .with_header("content-length", &(4 << 20).to_string());

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::store::Kv;
-use crate::{applications, catalog_pages, forms, signups};
+use crate::{applications, catalog_pages, forms, me, signups};
 
 /// How long browsers and shared caches may reuse the catalogue before revalidating. Publishing
 /// is rare and KV itself takes up to a minute to spread, so a minute of staleness adds little;
@@ -106,6 +106,11 @@ async fn route(
         "/v1/signups" => {
             post_only(method)?;
             signups::create(request, ctx).await?
+        }
+        "/v1/me" => me::own(request, ctx).await?,
+        "/v1/me/withdraw" => {
+            post_only(method)?;
+            me::withdraw(request, ctx).await?
         }
         "/v1/partner-applications" => {
             post_only(method)?;

@@ -151,6 +151,7 @@ mod tests {
             PutOptions {
                 metadata: snapshot.metadata.clone(),
                 expiration_ttl: None,
+                expiration: None,
             },
         ))
         .unwrap();

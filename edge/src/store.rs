@@ -21,6 +21,9 @@ pub struct PutOptions {
     pub metadata: Option<serde_json::Value>,
     /// Seconds until KV deletes the key (at least 60, KV's minimum).
     pub expiration_ttl: Option<u64>,
+    /// When KV deletes the key, in seconds since the Unix epoch (at least 60 s ahead): the
+    /// retention date of personal data.
+    pub expiration: Option<u64>,
 }
 
 /// One page of a key listing.
@@ -59,10 +62,17 @@ pub trait Kv {
     ) -> Result<KeyPage, StoreError>;
 }
 
+/// When a [`MemoryKv`] entry was told to expire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Expiry {
+    ttl: Option<u64>,
+    at: Option<u64>,
+}
+
 /// An in-memory store that counts operations, for tests.
 #[derive(Debug, Default)]
 pub struct MemoryKv {
-    entries: RefCell<BTreeMap<String, (KvValue, Option<u64>)>>,
+    entries: RefCell<BTreeMap<String, (KvValue, Expiry)>>,
     reads: Cell<usize>,
     down: Cell<bool>,
 }
@@ -81,7 +91,7 @@ impl MemoryKv {
                     value: value.to_string(),
                     metadata,
                 },
-                None,
+                Expiry::default(),
             ),
         );
     }
@@ -111,7 +121,23 @@ impl MemoryKv {
 
     /// The expiration TTL `key` was written with.
     pub fn ttl(&self, key: &str) -> Option<u64> {
-        self.entries.borrow().get(key).and_then(|(_, ttl)| *ttl)
+        self.entries
+            .borrow()
+            .get(key)
+            .and_then(|(_, expiry)| expiry.ttl)
+    }
+
+    /// The absolute expiration (Unix seconds) `key` was written with.
+    pub fn expiration(&self, key: &str) -> Option<u64> {
+        self.entries
+            .borrow()
+            .get(key)
+            .and_then(|(_, expiry)| expiry.at)
+    }
+
+    /// Removes `key` directly (test set-up, e.g. a write a crash never made; not counted).
+    pub fn delete_now(&self, key: &str) {
+        self.entries.borrow_mut().remove(key);
     }
 
     /// From now on every call fails, as when Workers KV cannot be reached.
@@ -145,9 +171,13 @@ impl Kv for MemoryKv {
             value: value.to_string(),
             metadata: options.metadata,
         };
+        let expiry = Expiry {
+            ttl: options.expiration_ttl,
+            at: options.expiration,
+        };
         self.entries
             .borrow_mut()
-            .insert(key.to_string(), (stored, options.expiration_ttl));
+            .insert(key.to_string(), (stored, expiry));
         Ok(())
     }
 

@@ -32,6 +32,7 @@ pub fn config() -> Config {
     Config {
         allowed_origins: vec!["https://partner.example".into()],
         allow_localhost: false,
+        ..Config::default()
     }
 }
 

@@ -53,6 +53,9 @@ impl Kv for WorkersKv {
         if let Some(ttl) = options.expiration_ttl {
             put = put.expiration_ttl(ttl);
         }
+        if let Some(at) = options.expiration {
+            put = put.expiration(at);
+        }
         put.execute().await.map_err(failed)
     }
 

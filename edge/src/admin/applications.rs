@@ -119,7 +119,8 @@ pub async fn decide(
         by: session.username().to_string(),
         at_ms: ctx.now_ms,
     });
-    let options = PutOptions::listed(&record.meta())?;
+    let options =
+        PutOptions::listed(&record.meta())?.until(ctx.config.retention_expiration(ctx.now_ms));
     write_json(ctx.kv, &record_key(reference), &record, options).await?;
     let answer = Decided {
         reference: reference.to_string(),

@@ -398,6 +398,7 @@ pub async fn rollback(
     let options = PutOptions {
         metadata: stored.metadata,
         expiration_ttl: None,
+        expiration: None,
     };
     ctx.kv.put(PUBLISHED_KEY, &stored.value, options).await?;
     Ok(ApiResponse::json(200, serde_json::to_string(&rollback)?))

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod guard;
 pub mod insight;
 pub mod records;
+pub mod requests;
 pub mod routes;
 pub mod session;
 pub mod signups;
@@ -64,6 +65,9 @@ async fn dispatch(
         Endpoint::SignupsCsv => signups::export(request, ctx).await,
         Endpoint::SignupDetail => signups::detail(request, ctx, association()?, reference).await,
         Endpoint::SignupReview => signups::review(request, ctx, association()?, reference).await,
+        Endpoint::SignupCorrect => requests::correct(request, ctx, association()?, reference).await,
+        Endpoint::SignupDelete => requests::delete(request, ctx, association()?, reference).await,
+        Endpoint::SignupLink => requests::new_link(request, ctx, association()?, reference).await,
         Endpoint::Applications => applications::list(request, ctx).await,
         Endpoint::ApplicationDetail => applications::detail(request, ctx, reference).await,
         Endpoint::ApplicationDecision => applications::decide(request, ctx, reference).await,

@@ -2,6 +2,7 @@
 //! accounts and the audit log. Handlers read and write them through here; this module knows
 //! no handler and no session.
 
+use guanai_core::own_data;
 use guanai_core::staff::{self, PasswordHash, Staff};
 use guanai_core::validate::FieldError;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,7 @@ pub async fn save_staff(kv: &impl Kv, record: &StaffRecord) -> Result<(), ApiErr
     let options = PutOptions {
         metadata: Some(staff_metadata(&record.staff)),
         expiration_ttl: None,
+        expiration: None,
     };
     write_json(kv, &staff_key(&record.staff.username), record, options).await
 }
@@ -81,8 +83,10 @@ pub fn new_staff_record(
 }
 
 /// One recorded action of the append-only audit log: one KV key per event, never a shared
-/// list (two concurrent appends to one value would lose one). Never holds passwords, tokens
-/// or a social worker's personal data: targets are usernames, references and ids.
+/// list (two concurrent appends to one value would lose one), kept
+/// [`own_data::AUDIT_RETENTION_SECONDS`]. Never holds passwords, tokens or a social worker's
+/// personal data: targets are usernames, references (random, not derived from the person's
+/// number) and ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub at_ms: u64,
@@ -94,9 +98,18 @@ pub struct Event {
     /// What it happened to, e.g. the created account's username.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub target: String,
-    /// The client's address as Cloudflare saw it.
+    /// The staff's stated reason, for actions on a person's request (corrections, deletions,
+    /// new links).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// The staff client's address as Cloudflare saw it; empty for the person's own actions
+    /// (self-service events keep no address).
+    #[serde(default)]
     pub ip: String,
 }
+
+/// The actor of the person's own actions through their management link.
+pub const SELF_SERVICE: &str = "self";
 
 /// Where the audit log's keys start.
 pub const AUDIT_PREFIX: &str = "audit:";
@@ -122,16 +135,48 @@ pub async fn audit(
     action: &str,
     target: &str,
 ) -> Result<(), ApiError> {
+    audit_with_reason(request, ctx, actor, action, target, "").await
+}
+
+/// [`audit`], with the reason staff gave for acting on a person's request.
+pub async fn audit_with_reason(
+    request: &ApiRequest,
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    actor: &str,
+    action: &str,
+    target: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let ip = request.header("cf-connecting-ip").unwrap_or("unknown");
+    record(ctx, actor, action, target, reason, ip).await
+}
+
+/// Records the person's own `action` on their sign-up `reference`: no address, no reason.
+pub async fn audit_self(
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    action: &str,
+    reference: &str,
+) -> Result<(), ApiError> {
+    record(ctx, SELF_SERVICE, action, reference, "", "").await
+}
+
+async fn record(
+    ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    actor: &str,
+    action: &str,
+    target: &str,
+    reason: &str,
+    ip: &str,
+) -> Result<(), ApiError> {
     let event = Event {
         at_ms: ctx.now_ms,
         actor: actor.to_string(),
         action: action.to_string(),
         target: target.to_string(),
-        ip: request
-            .header("cf-connecting-ip")
-            .unwrap_or("unknown")
-            .to_string(),
+        reason: reason.to_string(),
+        ip: ip.to_string(),
     };
     let key = audit_key(ctx.now_ms, &ctx.entropy);
-    write_json(ctx.kv, &key, &event, PutOptions::default()).await
+    let options = PutOptions::expiring(own_data::AUDIT_RETENTION_SECONDS);
+    write_json(ctx.kv, &key, &event, options).await
 }

@@ -20,6 +20,9 @@ pub enum Endpoint {
     SignupsCsv,
     SignupDetail,
     SignupReview,
+    SignupCorrect,
+    SignupDelete,
+    SignupLink,
     Applications,
     ApplicationDetail,
     ApplicationDecision,
@@ -56,6 +59,21 @@ pub const TABLE: &[(&str, &str, Endpoint)] = &[
         "POST",
         "/v1/admin/signups/{association}/{reference}/review",
         Endpoint::SignupReview,
+    ),
+    (
+        "PUT",
+        "/v1/admin/signups/{association}/{reference}",
+        Endpoint::SignupCorrect,
+    ),
+    (
+        "DELETE",
+        "/v1/admin/signups/{association}/{reference}",
+        Endpoint::SignupDelete,
+    ),
+    (
+        "POST",
+        "/v1/admin/signups/{association}/{reference}/link",
+        Endpoint::SignupLink,
     ),
     ("GET", "/v1/admin/applications", Endpoint::Applications),
     (

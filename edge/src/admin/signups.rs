@@ -12,13 +12,14 @@ use guanai_core::{Association, QualificationLevel, regions, table};
 use super::guard::{self, Session, authorize};
 use super::records::audit;
 use crate::context::Context;
-use crate::crypto;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::kv_json::{read_json, write_json};
 use crate::limits::RateLimiter;
-use crate::signups::{PersonalData, SignupRecord, StaffDecision, record_key};
+use crate::signups::record::retained;
+use crate::signups::{SignupRecord, StaffDecision, record_key};
 use crate::store::{Kv, LIST_PAGE, PutOptions};
+use guanai_core::wire::PersonalData;
 
 /// Rows per page of the list.
 const PAGE: usize = 50;
@@ -186,12 +187,9 @@ async fn load(
 
 fn unseal(
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
-    key: &str,
     record: &SignupRecord,
 ) -> Result<PersonalData, ApiError> {
-    let secrets = ctx.secrets()?;
-    crypto::open_json(&secrets.personal_data, key, &record.personal)
-        .map_err(|e| ApiError::Storage(format!("sign-up {}: {e}", record.reference)))
+    record.open(&ctx.secrets()?)
 }
 
 /// `GET /v1/admin/signups/<association>/<reference>`: the record with its personal data, for
@@ -205,10 +203,16 @@ pub async fn detail(
     let session = authorize(request, ctx, Action::ReadPersonalData, Some(association)).await?;
     let key = record_key(association, reference);
     let record = load(ctx, &key).await?;
-    let personal = unseal(ctx, &key, &record)?;
+    let personal = unseal(ctx, &record)?;
     audit(request, ctx, session.username(), "signup_viewed", reference).await?;
     let mut body = serde_json::to_value(&record)?;
     body["personal"] = serde_json::to_value(&personal)?;
+    // How the record is found and replayed is not for staff to see.
+    if let Some(fields) = body.as_object_mut() {
+        for internal in ["answer_key", "secret_hash", "as_created"] {
+            fields.remove(internal);
+        }
+    }
     Ok(ApiResponse::json(200, body.to_string()))
 }
 
@@ -226,6 +230,7 @@ pub async fn review(
     let key = record_key(association, reference);
     let mut stored = load(ctx, &key).await?;
     stored.status = decision;
+    stored.as_created = false;
     stored.review = Some(StaffDecision {
         decision,
         note,
@@ -234,7 +239,7 @@ pub async fn review(
     });
     let action = format!("signup_{decision}");
     audit(request, ctx, session.username(), &action, reference).await?;
-    let options = PutOptions::listed(&stored.meta())?;
+    let options = retained(ctx, PutOptions::listed(&stored.meta())?);
     write_json(ctx.kv, &key, &stored, options).await?;
     let answer = guanai_core::wire::Decided {
         reference: reference.to_string(),
@@ -244,14 +249,16 @@ pub async fn review(
     Ok(ApiResponse::json(200, serde_json::to_string(&answer)?))
 }
 
-/// `GET /v1/admin/signups.csv?…filters`: the filtered list with personal data as a CSV file
-/// (UTF-8 with BOM, formula-safe), for staff allowed to export personal data; audited with the
-/// row count. At most [`EXPORT_LIMIT`] rows; narrow the filters for more.
+/// `GET /v1/admin/signups.csv?…filters&partner=<id>`: the filtered list with personal data as
+/// a CSV file (UTF-8 with BOM, formula-safe), for staff allowed to export personal data;
+/// audited with the row count. With `partner`, only the people who consented to sharing with
+/// that partner (PIPL Art. 23). At most [`EXPORT_LIMIT`] rows; narrow the filters for more.
 pub async fn export(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
 ) -> Result<ApiResponse, ApiError> {
     let (session, filters) = scoped(request, ctx, Action::ExportPersonalData).await?;
+    let partner = request.query("partner").filter(|id| !id.is_empty());
     let mut rows = Vec::new();
     let mut cursor: Option<String> = None;
     'pages: loop {
@@ -264,7 +271,13 @@ pub async fn export(
                 break 'pages;
             }
             let record = load(ctx, &name).await?;
-            let personal = unseal(ctx, &name, &record)?;
+            if partner
+                .as_ref()
+                .is_some_and(|id| !record.consent.partners.contains(id))
+            {
+                continue;
+            }
+            let personal = unseal(ctx, &record)?;
             rows.push(vec![
                 record.reference.clone(),
                 record.association.to_string(),
@@ -281,6 +294,7 @@ pub async fn export(
                     chrono::DateTime::from_timestamp_millis(record.created_at_ms as i64)
                         .unwrap_or_default(),
                 )),
+                record.consent.partners.join(" "),
             ]);
         }
         cursor = page.cursor;
@@ -301,6 +315,7 @@ pub async fn export(
         "资格 Level",
         "状态 Status",
         "登记日期 Date",
+        "同意提供信息的合作单位 Partner consents",
     ];
     let text = table::csv(&header, &rows).map_err(ApiError::Storage)?;
     Ok(ApiResponse::csv(text, "guanai-signups.csv"))
