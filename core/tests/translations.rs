@@ -9,7 +9,7 @@
 use std::fmt::Debug;
 
 use guanai_core::challenge::ChallengeError;
-use guanai_core::i18n::{ErrorCode, FormUi, MapUi, PageUi, Ui};
+use guanai_core::i18n::{ErrorCode, FormUi, MapUi, OwnUi, PageUi, Ui};
 use guanai_core::signup::ContactTime;
 use guanai_core::{
     Association, Award, Lang, PartnerKind, QualificationLevel, ServiceArea, Text, consent, regions,
@@ -57,6 +57,9 @@ fn every_string_and_label_exists_in_both_languages() {
     }
     for key in MapUi::ALL {
         problems.check("MapUi", key, key.get(Lang::ZhCn), key.get(Lang::En));
+    }
+    for key in OwnUi::ALL {
+        problems.check("OwnUi", key, key.get(Lang::ZhCn), key.get(Lang::En));
     }
     for key in PageUi::ALL {
         problems.check("PageUi", key, key.get(Lang::ZhCn), key.get(Lang::En));

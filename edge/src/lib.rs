@@ -26,6 +26,7 @@ pub mod http;
 pub mod kv_json;
 pub mod limits;
 pub mod me;
+pub mod me_page;
 #[cfg(test)]
 mod me_tests;
 #[cfg(test)]

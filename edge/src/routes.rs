@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::store::Kv;
-use crate::{applications, catalog_pages, forms, me, signups};
+use crate::{applications, catalog_pages, forms, me, me_page, signups};
 
 /// How long browsers and shared caches may reuse the catalogue before revalidating. Publishing
 /// is rare and KV itself takes up to a minute to spread, so a minute of staleness adds little;
@@ -90,6 +90,7 @@ async fn route(
             read_only(method)?;
             ApiResponse::empty(302).with_header("location", "/examples/")
         }
+        me_page::PATH => me_page::respond(request)?,
         "/v1/health" => {
             read_only(method)?;
             let body = serde_json::json!({"status": "ok", "service": "guanai-edge", "version": env!("CARGO_PKG_VERSION")});

@@ -33,6 +33,7 @@ const DEFAULT_API = new URL(".", import.meta.url).href.replace(/\/$/, "");
 const ELEMENTS = {
   "guanai-benefit-finder": { mount: "mount_benefit_finder", reserve: "40rem", reads: true, shows: true },
   "guanai-signup-form": { mount: "mount_signup_form", reserve: "60rem", reads: true },
+  "guanai-my-signup": { mount: "mount_my_signup", reserve: "40rem", reads: true },
   "guanai-partner-apply": { mount: "mount_partner_apply", reserve: "60rem" },
   "guanai-partner-map": { mount: "mount_partner_map", reserve: "44rem", reads: true, shows: true },
 };

@@ -47,13 +47,29 @@ pub async fn post_json(
     body: &str,
     headers: &[(&str, &str)],
 ) -> Result<Answer, NoAnswer> {
+    request("POST", url, Some(body), headers).await
+}
+
+/// `method url` with extra `headers`, and a JSON `body` if there is one. Never cached: what
+/// it answers may be personal.
+pub async fn request(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Result<Answer, NoAnswer> {
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body.into());
+    init.set_method(method);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    if let Some(body) = body {
+        init.set_body(&body.into());
+    }
     let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| NoAnswer)?;
     let sent = request.headers();
-    sent.set("Content-Type", "application/json")
-        .map_err(|_| NoAnswer)?;
+    if body.is_some() {
+        sent.set("Content-Type", "application/json")
+            .map_err(|_| NoAnswer)?;
+    }
     for (name, value) in headers {
         sent.set(name, value).map_err(|_| NoAnswer)?;
     }

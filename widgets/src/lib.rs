@@ -13,6 +13,7 @@ pub mod filters;
 pub mod form;
 pub mod http;
 pub mod loading;
+pub mod my_signup;
 pub mod partner_apply;
 pub mod partner_map;
 pub mod signup_form;

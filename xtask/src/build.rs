@@ -77,7 +77,7 @@ pub const BUNDLES: &[Bundle] = &[
     },
     Bundle {
         name: "signup",
-        elements: &["guanai-signup-form"],
+        elements: &["guanai-signup-form", "guanai-my-signup"],
         styles: &["base.css", "form.css"],
     },
     Bundle {

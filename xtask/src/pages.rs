@@ -34,6 +34,8 @@ const PAGES: &[(&str, Option<f64>)] = &[
     ("/examples/association-site", Some(100.0)),
     ("/examples/signup", Some(100.0)),
     ("/examples/partner-apply", Some(100.0)),
+    ("/examples/my-signup", Some(100.0)),
+    ("/me", Some(100.0)),
     ("/examples/map", Some(150.0)),
     ("/catalog", Some(0.0)),
     ("/catalog/weier-dental-checkup?lang=en", Some(0.0)),

@@ -28,6 +28,7 @@ pub fn dev() -> Result {
     println!("  partner:    {base}/examples/partner-site.html");
     println!("  association:{base}/examples/association-site.html");
     println!("  sign-up:    {base}/examples/signup.html");
+    println!("  my sign-up: {base}/me#<secret> (the link a sign-up shows)");
     println!("  partners:   {base}/examples/partner-apply.html");
     println!("  map:        {base}/examples/map.html");
     println!("  catalogue:  {base}/catalog   (plain HTML, no script; ?lang=en)");

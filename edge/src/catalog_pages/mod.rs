@@ -17,7 +17,7 @@
 //! (which benefits are current changes at midnight), so `If-None-Match` gets a 304 without the
 //! snapshot being parsed.
 
-mod render;
+pub(crate) mod render;
 #[cfg(test)]
 mod tests;
 

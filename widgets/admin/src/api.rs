@@ -110,6 +110,7 @@ pub async fn send_text<T: DeserializeOwned>(
     let csrf = CSRF.with(|csrf| csrf.borrow().clone());
     let builder = match method {
         "PUT" => gloo_net::http::Request::put(path),
+        "DELETE" => gloo_net::http::Request::delete(path),
         _ => gloo_net::http::Request::post(path),
     };
     let request = builder

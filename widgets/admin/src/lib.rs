@@ -18,6 +18,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod login;
 pub mod partner_form;
+pub mod requests;
 pub mod signups;
 pub mod staff;
 pub mod ui;

@@ -3,12 +3,13 @@
 //! the spreadsheet export of the filtered list.
 
 use guanai_core::staff::Action;
-use guanai_core::wire::{Decided, DecisionBody, RecordKind, Status};
+use guanai_core::wire::{ConsentRecord, Decided, DecisionBody, PersonalData, RecordKind, Status};
 use guanai_core::{Association, Lang, QualificationLevel, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::api::{self, Failure};
+use crate::requests::PersonsRequest;
 use crate::ui::{
     Choice, Done, Field, Input, Problem, label, or_dash, region_name, region_options, t, when,
 };
@@ -264,15 +265,20 @@ pub fn Signups() -> impl IntoView {
         <Show when=move || cursor.with(Option::is_some)>
             <button type="button" class="secondary" on:click=move |_| load(true)>{t("加载更多", "Load more")}</button>
         </Show>
-        {move || open.get().map(|row| view! {
+        {move || open.get().map(|row| {
+            let deleted = row.reference.clone();
+            view! {
             <Detail row on_reviewed=Callback::new(move |(reference, status): (String, Status)| {
                 rows.update(|rows| {
                     if let Some(r) = rows.iter_mut().find(|r| r.reference == reference) {
                         r.status = status;
                     }
                 });
+            }) on_deleted=Callback::new(move |()| {
+                rows.update(|rows| rows.retain(|r| r.reference != deleted));
+                open.set(None);
             }) close=Callback::new(move |()| open.set(None)) />
-        })}
+        }})}
     }
 }
 
@@ -286,25 +292,10 @@ pub struct SignupDetail {
     pub level: Option<String>,
     pub status: Status,
     pub created_at_ms: u64,
-    pub consent: serde_json::Value,
-    pub personal: Personal,
+    pub consent: ConsentRecord,
+    pub personal: PersonalData,
     #[serde(default)]
     pub review: Option<serde_json::Value>,
-}
-
-/// The decrypted personal data.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Personal {
-    pub name: String,
-    pub mobile: String,
-    #[serde(default)]
-    pub employer: String,
-    #[serde(default)]
-    pub certificate_number: String,
-    #[serde(default)]
-    pub interests: Vec<guanai_core::ServiceArea>,
-    #[serde(default)]
-    pub health_consent: bool,
 }
 
 /// One sign-up with its personal data and the review form.
@@ -314,6 +305,8 @@ fn Detail(
     row: Row,
     /// Told `(reference, new status)` after a review.
     on_reviewed: Callback<(String, Status)>,
+    /// Told after the sign-up was deleted on the person's request.
+    on_deleted: Callback<()>,
     /// Closes the panel.
     close: Callback<()>,
 ) -> impl IntoView {
@@ -322,6 +315,9 @@ fn Detail(
     let may_review = admin
         .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.may(Action::Edit)));
+    let may_act = admin
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.may(Action::ActOnRequest)));
     let path = format!("/v1/admin/signups/{}/{}", row.association, row.reference);
     let detail = LocalResource::new({
         let path = path.clone();
@@ -390,6 +386,10 @@ fn Detail(
                             .and_then(|r| r["note"].as_str())
                             .unwrap_or_default()
                             .to_string();
+                        let request = may_act.then(|| view! {
+                            <PersonsRequest detail=d.clone()
+                                on_changed=Callback::new(move |()| detail.refetch()) on_deleted />
+                        });
                         view! {
                             <dl class="facts">
                                 <dt>{t_str(lang, "姓名", "Name")}</dt><dd>{d.personal.name.clone()}</dd>
@@ -401,7 +401,8 @@ fn Detail(
                                 <dt>{t_str(lang, "职业水平", "Level")}</dt><dd>{level_label(d.level.as_deref(), lang)}</dd>
                                 <dt>{t_str(lang, "关注领域", "Interests")}</dt><dd>{or_dash(&interests)}</dd>
                                 <dt>{t_str(lang, "同意处理健康信息", "Agreed to health data processing")}</dt><dd>{yes(d.personal.health_consent)}</dd>
-                                <dt>{t_str(lang, "隐私政策版本", "Privacy notice version")}</dt><dd>{d.consent["notice_version"].as_str().unwrap_or_default().to_string()}</dd>
+                                <dt>{t_str(lang, "隐私政策版本", "Privacy notice version")}</dt><dd>{d.consent.notice_version.clone()}</dd>
+                                <dt>{t_str(lang, "同意提供信息的合作单位", "Consented to share with partners")}</dt><dd>{or_dash(&d.consent.partners.join("、"))}</dd>
                                 <dt>{t_str(lang, "报名时间", "Signed up")}</dt><dd>{when(d.created_at_ms)}</dd>
                                 <dt>{t_str(lang, "状态", "Status")}</dt><dd class="status">{status_label(d.status, lang)}</dd>
                                 {d.review.as_ref().map(|review| view! {
@@ -410,6 +411,7 @@ fn Detail(
                                 })}
                                 <dt>{t_str(lang, "核验备注", "Review note")}</dt><dd>{or_dash(&note)}</dd>
                             </dl>
+                            {request}
                         }
                         .into_any()
                     }

@@ -3,8 +3,9 @@
 use serde::{Serialize, de::DeserializeOwned};
 
 /// A draft in localStorage: what was typed, never the consent ticks (consent must be given
-/// knowingly at submit time). Storage may be unavailable (private mode, sandboxed iframe):
-/// then drafts are simply not kept.
+/// knowingly at submit time). The storage is the host site's, readable by any script of it, so
+/// personal fields are kept only when the person asks ([`Draft::remembered`]). Storage may be
+/// unavailable (private mode, sandboxed iframe): then drafts are simply not kept.
 pub struct Draft {
     key: String,
 }
@@ -28,9 +29,33 @@ impl Draft {
         }
     }
 
+    /// Whether the person asked to remember what they type on this device.
+    pub fn remembered(&self) -> bool {
+        Draft::storage()
+            .and_then(|storage| storage.get_item(&self.remember_key()).ok().flatten())
+            .is_some()
+    }
+
+    /// Records the person's choice to remember (or no longer remember) what they type.
+    pub fn set_remembered(&self, on: bool) {
+        if let Some(storage) = Draft::storage() {
+            let _ = if on {
+                storage.set_item(&self.remember_key(), "1")
+            } else {
+                storage.remove_item(&self.remember_key())
+            };
+        }
+    }
+
+    fn remember_key(&self) -> String {
+        format!("{}:remember", self.key)
+    }
+
+    /// Removes the draft and the choice to remember.
     pub fn clear(&self) {
         if let Some(storage) = Draft::storage() {
             let _ = storage.remove_item(&self.key);
+            let _ = storage.remove_item(&self.remember_key());
         }
     }
 }

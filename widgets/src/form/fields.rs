@@ -89,6 +89,29 @@ pub fn ConsentCheck(
     }
 }
 
+/// The person's choice to keep what they type on this device, personal fields included (off
+/// unless ticked: the host site's scripts can read its storage).
+#[component]
+pub fn RememberCheck(
+    /// Id prefix of the form (`signup`, `apply`).
+    prefix: &'static str,
+    /// Whether it is ticked.
+    remember: RwSignal<bool>,
+    /// Language of the label.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    view! {
+        <div class="check-field">
+            <label class="check">
+                <input type="checkbox" id=field_id(prefix, "remember") name="remember"
+                    prop:checked=move || remember.get()
+                    on:change=move |event| remember.set(event_target_checked(&event)) />
+                {tr(lang, FormUi::RememberDevice)}
+            </label>
+        </div>
+    }
+}
+
 /// The honeypot: a field hidden from people (and from screen readers); anything typed in it
 /// was typed by a bot, and the server refuses the submission.
 #[component]
@@ -111,24 +134,30 @@ pub fn Honeypot(
     }
 }
 
-/// What replaces a form once the server has acknowledged it: the message, the reference to
-/// quote, and what happens next. Focus moves here (the form and its button are gone).
+/// What replaces a form once the server has taken it: the message, the reference to quote
+/// (none for "already registered": the server names none), what happens next, and anything
+/// the form adds (the sign-up's management link). Focus moves here (the form and its button
+/// are gone).
 #[component]
 pub fn Acknowledged(
     /// The message, in the current language.
     message: Signal<String>,
     /// The reference the server gave.
-    reference: String,
+    reference: Option<String>,
     /// What happens next.
-    next: FormUi,
+    next: Option<FormUi>,
     /// Language.
     lang: Signal<Lang>,
+    /// What follows, e.g. the management link.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     view! {
         <div class="success" role="status" tabindex="-1" node_ref=focus_when_shown()>
             <p>{move || message.get()}</p>
-            <p class="reference">{reference}</p>
-            <p>{tr(lang, next)}</p>
+            {reference.map(|reference| view! { <p class="reference">{reference}</p> })}
+            {next.map(|next| view! { <p>{tr(lang, next)}</p> })}
+            {children.map(|children| children())}
         </div>
     }
 }

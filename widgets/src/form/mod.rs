@@ -16,6 +16,7 @@ pub mod wake;
 
 use guanai_core::Text;
 use guanai_core::i18n::ErrorCode;
+use guanai_core::wire::Acknowledgement;
 use leptos::prelude::*;
 
 pub use crate::element::bool_attr;
@@ -24,7 +25,7 @@ pub use errors::{
     ErrorDisplay, ErrorSummary, FieldError, error_id, field_id, focus_first_invalid,
     focus_when_shown,
 };
-pub use fields::{Acknowledged, ConsentCheck, Honeypot, TextInput};
+pub use fields::{Acknowledged, ConsentCheck, Honeypot, RememberCheck, TextInput};
 pub use pipeline::{Answer, Phase, Submission, submit_until_answered};
 pub use status::Status;
 pub use wake::Wake;
@@ -44,13 +45,24 @@ pub struct Target {
     pub host: Host,
 }
 
+/// How the server took a form, once it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// Stored: the reference (and for a sign-up, the management secret).
+    Acknowledged(Acknowledgement),
+    /// This mobile number has signed up before (the server says no more than that).
+    AlreadyRegistered,
+}
+
 /// The submission state of one form: what both public forms share beyond their fields.
 #[derive(Debug, Clone, Copy)]
 pub struct FormSession {
     pub display: ErrorDisplay,
     pub phase: RwSignal<Phase>,
-    /// `(reference, already_registered)` once the server has acknowledged the form.
-    pub acknowledged: RwSignal<Option<(String, bool)>>,
+    /// How the server took the form, once it has.
+    pub acknowledged: RwSignal<Option<Received>>,
+    /// The person asked to keep what they type on this device, personal fields included.
+    pub remember: RwSignal<bool>,
     /// A refusal without field errors (rate limit, bot screen), shown in the status line.
     pub refusal: RwSignal<Option<Text>>,
     /// The honeypot field's content.
@@ -68,6 +80,7 @@ impl FormSession {
             display: ErrorDisplay::new(),
             phase: RwSignal::new(Phase::Editing),
             acknowledged: RwSignal::new(None),
+            remember: RwSignal::new(false),
             refusal: RwSignal::new(None),
             honeypot: RwSignal::new(String::new()),
             form_ref: NodeRef::new(),
@@ -95,17 +108,31 @@ impl FormSession {
         })
     }
 
-    /// Keeps what is typed into `form` as `draft` until the server acknowledges it, passed
-    /// through `without_consent` first (a draft never holds a consent tick).
-    pub fn keep_draft<T>(&self, draft: Draft, form: RwSignal<T>, without_consent: fn(T) -> T)
-    where
+    /// Keeps what is typed into `form` as `draft` until the server acknowledges it: passed
+    /// through `without_consent` always (a draft never holds a consent tick), and through
+    /// `without_personal` unless the person ticked "remember" (the host site's scripts can
+    /// read its storage).
+    pub fn keep_draft<T>(
+        &self,
+        draft: Draft,
+        form: RwSignal<T>,
+        without_consent: fn(T) -> T,
+        without_personal: fn(T) -> T,
+    ) where
         T: serde::Serialize + Clone + Send + Sync + 'static,
     {
-        let acknowledged = self.acknowledged;
+        let (acknowledged, remember) = (self.acknowledged, self.remember);
+        remember.set(draft.remembered());
         Effect::new(move |_| {
-            let current = form.get();
+            let current = without_consent(form.get());
+            let remembered = remember.get();
             if acknowledged.with_untracked(Option::is_none) {
-                draft.save(&without_consent(current));
+                draft.set_remembered(remembered);
+                draft.save(&if remembered {
+                    current
+                } else {
+                    without_personal(current)
+                });
             }
         });
     }
@@ -144,20 +171,17 @@ impl FormSession {
         leptos::task::spawn_local(async move {
             match submit_until_answered(submission, session.phase, wake).await {
                 Answer::Accepted(body) => {
-                    let reference = body.reference;
                     Draft::new(target.draft_key).clear();
                     target
                         .host
-                        .dispatch(target.event, &[("reference", &reference)]);
-                    session.acknowledged.set(Some((reference, false)));
+                        .dispatch(target.event, &[("reference", &body.reference)]);
+                    session.acknowledged.set(Some(Received::Acknowledged(body)));
                 }
                 Answer::Refused { body, .. }
                     if body.error.code == ErrorCode::AlreadyRegistered.code() =>
                 {
                     Draft::new(target.draft_key).clear();
-                    session
-                        .acknowledged
-                        .set(Some((body.error.reference.unwrap_or_default(), true)));
+                    session.acknowledged.set(Some(Received::AlreadyRegistered));
                 }
                 Answer::Refused { body, .. } => {
                     session.attempt_key.set(None);

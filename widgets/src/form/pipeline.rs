@@ -139,6 +139,7 @@ async fn attempt(submission: &Submission, phase: RwSignal<Phase>) -> Result<Answ
         let acknowledged = serde_json::from_str(&text).unwrap_or(Acknowledgement {
             reference: String::new(),
             status: guanai_core::wire::Status::Received,
+            secret: None,
         });
         return Ok(Answer::Accepted(acknowledged));
     }

@@ -12,7 +12,8 @@ use web_sys::HtmlElement;
 use crate::element::{self, Host, Widget, tr};
 use crate::form::{
     Acknowledged, ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession,
-    Honeypot, Status, Target, TextInput, Wake, bool_attr, error_id, field_id,
+    Honeypot, Received, RememberCheck, Status, Target, TextInput, Wake, bool_attr, error_id,
+    field_id,
 };
 
 /// Attributes of `<guanai-partner-apply>` that take effect when changed after mount.
@@ -27,6 +28,42 @@ pub fn mount(host: HtmlElement, root: HtmlElement, default_api: String) -> Widge
         let (api, lang) = attributes.api_and_lang(default_api);
         view! { <PartnerApplyView api lang host /> }
     })
+}
+
+/// The draft as kept: consent is never restored.
+fn without_consent(typed: PartnerApplication) -> PartnerApplication {
+    PartnerApplication {
+        consents: ApplicationConsents::default(),
+        ..typed
+    }
+}
+
+/// The contact person's details stay out of the host site's storage unless asked.
+fn without_contact(typed: PartnerApplication) -> PartnerApplication {
+    PartnerApplication {
+        contact_person: String::new(),
+        mobile: String::new(),
+        email: String::new(),
+        ..typed
+    }
+}
+
+/// The answer to a submitted application: its reference and what happens next.
+#[component]
+fn ApplicationReceived(
+    /// What the server answered.
+    received: Received,
+    /// Language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let reference = match received {
+        Received::Acknowledged(answer) => Some(answer.reference),
+        Received::AlreadyRegistered => None,
+    };
+    view! {
+        <Acknowledged reference lang next=Some(FormUi::ApplySuccessNext)
+            message=Signal::derive(move || FormUi::ApplySuccess.get(lang.get()).to_string()) />
+    }
 }
 
 /// The application form and its success view.
@@ -71,10 +108,7 @@ pub fn PartnerApplyView(
     } = session;
     let wake = Wake::new();
 
-    session.keep_draft(draft, form, |typed| PartnerApplication {
-        consents: ApplicationConsents::default(),
-        ..typed
-    });
+    session.keep_draft(draft, form, without_consent, without_contact);
     let wake_for_submit = wake.clone();
     let on_submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
@@ -125,10 +159,7 @@ pub fn PartnerApplyView(
         <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="apply-title">
             <h2 id="apply-title">{tr(lang, FormUi::ApplyTitle)}</h2>
             {move || match acknowledged.get() {
-                Some((reference, _)) => view! {
-                    <Acknowledged reference lang next=FormUi::ApplySuccessNext
-                        message=Signal::derive(move || FormUi::ApplySuccess.get(lang.get()).to_string()) />
-                }.into_any(),
+                Some(received) => view! { <ApplicationReceived received lang /> }.into_any(),
                 None => view! {
                     <p class="intro">{tr(lang, FormUi::ApplyIntro)}</p>
                     <Show when=move || draft_restored>
@@ -184,6 +215,7 @@ pub fn PartnerApplyView(
                         </div>
                         {consent("consents.privacy", FormUi::ConsentPrivacy, |c| c.privacy, |c, v| c.privacy = v)}
                         {consent("consents.cross_border", FormUi::ConsentCrossBorder, |c| c.cross_border, |c, v| c.cross_border = v)}
+                        <RememberCheck prefix="apply" remember=session.remember lang />
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
                             aria-disabled=move || bool_attr(session.busy())>

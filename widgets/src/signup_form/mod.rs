@@ -2,7 +2,8 @@
 //!
 //! The rules are `guanai_core::signup::validate`, run here as the person types (errors show once
 //! a field is left, all of them after a submit attempt) and again by the edge. What is typed is
-//! kept as a draft in localStorage (never the consent ticks) until the server acknowledges it;
+//! kept as a draft in localStorage (never the consent ticks; personal fields only if the person
+//! ticks "remember") until the server acknowledges it, which shows the management link;
 //! sending survives flaky networks (same Idempotency-Key on every retry, backoff while offline).
 
 use guanai_core::consent::{self, NOTICE_VERSION, SignupConsents};
@@ -16,8 +17,11 @@ use crate::api::fetch_catalogue;
 use crate::element::{self, Host, Widget, tr};
 use crate::form::{
     Acknowledged, ConsentCheck, Draft, ErrorDisplay, ErrorSummary, FieldError, FormSession,
-    Honeypot, Status, Target, TextInput, Wake, bool_attr, error_id,
+    Honeypot, Received, RememberCheck, Status, Target, TextInput, Wake, bool_attr, error_id,
 };
+use link::ManagementLink;
+
+pub mod link;
 
 /// Attributes of `<guanai-signup-form>` that take effect when changed after mount.
 pub const ATTRIBUTES: &[&str] = &["api", "lang", "association"];
@@ -112,10 +116,7 @@ pub fn SignupFormView(
     } = session;
     let wake = Wake::new();
 
-    session.keep_draft(draft, form, |typed| SignupForm {
-        consents: SignupConsents::default(),
-        ..typed
-    });
+    session.keep_draft(draft, form, without_consent, without_personal);
 
     let wake_for_submit = wake.clone();
     let on_submit = move |event: web_sys::SubmitEvent| {
@@ -154,13 +155,7 @@ pub fn SignupFormView(
         <section class="guanai form-widget" lang=move || lang.get().tag() aria-labelledby="signup-title">
             <h2 id="signup-title">{tr(lang, FormUi::SignupTitle)}</h2>
             {move || match acknowledged.get() {
-                Some((reference, already)) => view! {
-                    <Acknowledged reference lang next=FormUi::SuccessNext
-                        message=Signal::derive(move || {
-                            let said = if already { FormUi::AlreadyRegistered } else { FormUi::Success };
-                            said.get(lang.get()).to_string()
-                        }) />
-                }.into_any(),
+                Some(received) => view! { <SignupReceived received api lang /> }.into_any(),
                 None => view! {
                     <p class="intro">{tr(lang, FormUi::SignupIntro)}</p>
                     <Show when=move || draft_restored>
@@ -191,6 +186,7 @@ pub fn SignupFormView(
                         <ContactTimeSelect form lang />
                         <Honeypot prefix="signup" value=honeypot lang />
                         <Consents form display lang partners error_for />
+                        <RememberCheck prefix="signup" remember=session.remember lang />
                         <Status phase lang wake=wake.clone() refusal />
                         <button type="submit" class="button" part="submit"
                             aria-disabled=move || bool_attr(session.busy())>
@@ -203,9 +199,62 @@ pub fn SignupFormView(
     }
 }
 
+/// The draft as kept: consent is never restored.
+fn without_consent(typed: SignupForm) -> SignupForm {
+    SignupForm {
+        consents: SignupConsents::default(),
+        ..typed
+    }
+}
+
+/// What identifies the person, and the interests (health is sensitive), stay out of the host
+/// site's storage unless the person asks to be remembered on this device.
+fn without_personal(typed: SignupForm) -> SignupForm {
+    SignupForm {
+        name: String::new(),
+        mobile: String::new(),
+        employer: String::new(),
+        certificate_number: String::new(),
+        interests: Vec::new(),
+        ..typed
+    }
+}
+
+/// The answer to a submitted sign-up: the reference and management link, or the kind refusal
+/// of a number already registered.
+#[component]
+fn SignupReceived(
+    /// What the server answered.
+    received: Received,
+    /// Base URL of the edge API, which serves the management page.
+    api: Signal<String>,
+    /// Language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    match received {
+        Received::Acknowledged(answer) => {
+            let link = answer
+                .secret
+                .map(|secret| link::management_link(&api.get_untracked(), &secret));
+            view! {
+                <Acknowledged reference=Some(answer.reference) lang next=Some(FormUi::SuccessNext)
+                    message=Signal::derive(move || FormUi::Success.get(lang.get()).to_string())>
+                    {link.map(|link| view! { <ManagementLink link lang /> })}
+                </Acknowledged>
+            }
+            .into_any()
+        }
+        Received::AlreadyRegistered => view! {
+            <Acknowledged reference=None lang next=None
+                message=Signal::derive(move || FormUi::AlreadyRegistered.get(lang.get()).to_string()) />
+        }
+        .into_any(),
+    }
+}
+
 /// Association, then a district (Beijing, Tianjin) or city (Hebei) of its province.
 #[component]
-fn AssociationAndRegion(
+pub(crate) fn AssociationAndRegion(
     /// The form.
     form: RwSignal<SignupForm>,
     /// Error visibility.
@@ -214,6 +263,9 @@ fn AssociationAndRegion(
     lang: Signal<Lang>,
     /// Error message of a field.
     error_for: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+    /// The association cannot be changed here (a correction by the person).
+    #[prop(optional)]
+    locked: bool,
 ) -> impl IntoView {
     let association_error = error_for("association");
     let region_error = error_for("region");
@@ -221,7 +273,7 @@ fn AssociationAndRegion(
     view! {
         <div class="field">
             <label for="signup-association">{tr(lang, FormUi::Association)}" *"</label>
-            <select id="signup-association" name="association"
+            <select id="signup-association" name="association" prop:disabled=locked
                 aria-invalid=move || bool_attr(association_error.get().is_some())
                 aria-describedby=error_id("signup", "association")
                 on:change=move |event| {
@@ -273,7 +325,7 @@ fn AssociationAndRegion(
 
 /// Qualification level.
 #[component]
-fn LevelSelect(
+pub(crate) fn LevelSelect(
     /// The form.
     form: RwSignal<SignupForm>,
     /// Error visibility.
@@ -310,7 +362,7 @@ fn LevelSelect(
 
 /// The 6+1 areas as checkboxes.
 #[component]
-fn Interests(
+pub(crate) fn Interests(
     /// The form.
     form: RwSignal<SignupForm>,
     /// Error visibility.
@@ -343,7 +395,7 @@ fn Interests(
 
 /// Preferred contact time.
 #[component]
-fn ContactTimeSelect(
+pub(crate) fn ContactTimeSelect(
     /// The form.
     form: RwSignal<SignupForm>,
     /// Language.
