@@ -53,7 +53,7 @@ pub fn respond(request: &ApiRequest) -> Result<ApiResponse, ApiError> {
             }
             body {
                 main {
-                    guanai-my-signup lang=(lang.tag()) {
+                    guanai-my-signup #me lang=(lang.tag()) {
                         p { (fallback) }
                     }
                 }
@@ -82,7 +82,10 @@ mod tests {
     fn the_page_holds_the_element_and_admits_only_its_own_scripts() {
         let page = respond(&ApiRequest::new("GET", PATH)).unwrap();
         assert_eq!(page.status, 200);
-        assert!(page.body.contains("<guanai-my-signup lang=\"zh-CN\">"));
+        assert!(
+            page.body
+                .contains("<guanai-my-signup id=\"me\" lang=\"zh-CN\">")
+        );
         assert!(
             page.body
                 .contains(r#"<script type="module" src="/guanai.js">"#)

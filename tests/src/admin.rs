@@ -1,10 +1,11 @@
-//! Helpers for driving the admin view: staff accounts in local KV and label-based form filling,
-//! the way a person finds fields.
+//! Helpers for driving the admin view and API: staff accounts in local KV, label-based form
+//! filling the way a person finds fields, and signed-in calls over HTTP.
 
 use fantoccini::{Client, Locator};
 use guanai_core::staff::{Role, Staff};
+use serde_json::{Value, json};
 
-use crate::{kv_put, wait_until};
+use crate::{base, http, kv_put, wait_until};
 
 /// The password of every account made by [`plan_admin`].
 pub const PASSWORD: &str = "admin view e2e password";
@@ -91,4 +92,82 @@ pub async fn sign_in(client: &Client, username_label: &str, password_label: &str
         &format!("return document.querySelector('.who')?.textContent.includes({username:?})"),
     )
     .await;
+}
+
+/// A staff member's browser, as the admin API sees it: the session cookie and CSRF token.
+pub struct StaffSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub fn call(
+    method: &str,
+    path: &str,
+    who: Option<&StaffSession>,
+    body: Option<Value>,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let url = format!("{}{path}", base());
+    let agent = http();
+    let mut headers: Vec<(&str, String)> = vec![("cf-connecting-ip", "192.0.2.50".into())];
+    if let Some(who) = who {
+        headers.push(("cookie", who.cookie.clone()));
+        headers.push(("x-csrf-token", who.csrf.clone()));
+    }
+    let mut response = match (method, body) {
+        ("GET", _) => {
+            let mut request = agent.get(&url);
+            for (name, value) in &headers {
+                request = request.header(*name, value);
+            }
+            request.call()
+        }
+        (_, body) => {
+            let mut request = match method {
+                "PUT" => agent.put(&url),
+                "DELETE" => agent.delete(&url).force_send_body(),
+                _ => agent.post(&url),
+            };
+            for (name, value) in &headers {
+                request = request.header(*name, value);
+            }
+            request
+                .header("content-type", "application/json")
+                .send(body.map(|b| b.to_string()).unwrap_or_default())
+        }
+    }
+    .expect("the worker answers");
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    let bytes = response.body_mut().read_to_vec().expect("a body");
+    (status, headers, bytes)
+}
+
+pub fn json_of(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("JSON")
+}
+
+/// Signs `username` (made by [`plan_admin`]) in through the API.
+pub fn api_sign_in(username: &str) -> StaffSession {
+    let (status, headers, body) = call(
+        "POST",
+        "/v1/admin/login",
+        None,
+        Some(json!({"username": username, "password": PASSWORD})),
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let cookie = headers
+        .iter()
+        .find(|(name, _)| name == "set-cookie")
+        .and_then(|(_, value)| value.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let csrf = json_of(&body)["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_string();
+    StaffSession { cookie, csrf }
 }

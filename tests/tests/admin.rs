@@ -7,65 +7,11 @@
 
 use guanai_core::Catalogue;
 use guanai_core::staff::{Role, Staff};
-use guanai_e2e::{base, http, kv_put};
-use serde_json::{Value, json};
+use guanai_e2e::admin::{StaffSession, call, json_of};
+use guanai_e2e::kv_put;
+use serde_json::json;
 
 const PASSWORD: &str = "end to end admin password";
-
-/// A browser's state: its session cookie and CSRF token.
-struct Browser {
-    cookie: String,
-    csrf: String,
-}
-
-fn call(
-    method: &str,
-    path: &str,
-    who: Option<&Browser>,
-    body: Option<Value>,
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let url = format!("{}{path}", base());
-    let agent = http();
-    let mut headers: Vec<(&str, String)> = vec![("cf-connecting-ip", "192.0.2.50".into())];
-    if let Some(who) = who {
-        headers.push(("cookie", who.cookie.clone()));
-        headers.push(("x-csrf-token", who.csrf.clone()));
-    }
-    let mut response = match (method, body) {
-        ("GET", _) => {
-            let mut request = agent.get(&url);
-            for (name, value) in &headers {
-                request = request.header(*name, value);
-            }
-            request.call()
-        }
-        (_, body) => {
-            let mut request = match method {
-                "PUT" => agent.put(&url),
-                _ => agent.post(&url),
-            };
-            for (name, value) in &headers {
-                request = request.header(*name, value);
-            }
-            request
-                .header("content-type", "application/json")
-                .send(body.map(|b| b.to_string()).unwrap_or_default())
-        }
-    }
-    .expect("the worker answers");
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-        .collect();
-    let bytes = response.body_mut().read_to_vec().expect("a body");
-    (status, headers, bytes)
-}
-
-fn json_of(bytes: &[u8]) -> Value {
-    serde_json::from_slice(bytes).expect("JSON")
-}
 
 #[test]
 fn staff_sign_in_publish_roll_back_export_and_sign_out_on_workerd() {
@@ -117,7 +63,7 @@ fn staff_sign_in_publish_roll_back_export_and_sign_out_on_workerd() {
     ] {
         assert!(set_cookie.contains(attribute), "{set_cookie}");
     }
-    let me = Browser {
+    let me = StaffSession {
         cookie: set_cookie.split(';').next().unwrap().to_string(),
         csrf: json_of(&body)["csrf_token"].as_str().unwrap().to_string(),
     };
@@ -127,7 +73,7 @@ fn staff_sign_in_publish_roll_back_export_and_sign_out_on_workerd() {
         (200, json!("plan_admin"))
     );
     // Without the CSRF token a change is refused even with the cookie.
-    let forged = Browser {
+    let forged = StaffSession {
         cookie: me.cookie.clone(),
         csrf: "0".repeat(64),
     };

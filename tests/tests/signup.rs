@@ -4,46 +4,14 @@
 // A failed unwrap is a failed test, with the location; that is what tests want.
 #![allow(clippy::unwrap_used)]
 
-use fantoccini::{Client, Locator};
 use guanai_core::consent::NOTICE_VERSION;
 use guanai_core::wire::PersonalData;
+use guanai_e2e::widget::{choose, click, type_into};
 use guanai_e2e::{
     base, browser, dev_secret, http, kv_get, kv_keys, shadow, submit_form, visit, wait_until,
 };
 use guanai_edge::signups::SignupRecord;
 use serde_json::{Value, json};
-
-async fn field(client: &Client, host: &str, css: &str) -> fantoccini::elements::Element {
-    let host = client.find(Locator::Id(host)).await.expect("the element");
-    let root = host.shadow_root().await.expect("an open shadow root");
-    root.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"))
-}
-
-async fn type_into(client: &Client, host: &str, css: &str, text: &str) {
-    field(client, host, css)
-        .await
-        .send_keys(text)
-        .await
-        .expect("typed");
-}
-
-async fn click(client: &Client, host: &str, css: &str) {
-    field(client, host, css)
-        .await
-        .click()
-        .await
-        .expect("clicked");
-}
-
-async fn choose(client: &Client, host: &str, css: &str, value: &str) {
-    field(client, host, css)
-        .await
-        .select_by_value(value)
-        .await
-        .expect("chosen");
-}
 
 #[tokio::test]
 async fn a_social_worker_signs_up_and_the_stored_record_decrypts_to_what_was_typed() {

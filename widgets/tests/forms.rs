@@ -175,11 +175,36 @@ async fn health_interest_asks_for_its_own_consent() {
 }
 
 #[wasm_bindgen_test]
-async fn a_draft_comes_back_without_its_consents() {
+async fn personal_fields_stay_out_of_the_host_pages_storage_unless_the_person_asks() {
+    clear_drafts();
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    {
+        let form = Mounted::signup();
+        tick().await;
+        form.type_into("#signup-name", "王芳").await;
+        form.type_into("#signup-mobile", "13700001111").await;
+        form.type_into("#signup-employer", "和平区社工站").await;
+        let saved = storage.get_item(DRAFT_KEY).unwrap().unwrap_or_default();
+        for personal in ["王芳", "13700001111", "和平区社工站"] {
+            assert!(!saved.contains(personal), "{personal} was kept: {saved}");
+        }
+    }
+    let again = Mounted::signup();
+    tick().await;
+    assert_eq!(
+        again.element::<HtmlInputElement>("#signup-name").value(),
+        "",
+        "nothing personal comes back without the person's choice"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_remembered_draft_comes_back_without_its_consents() {
     clear_drafts();
     {
         let form = Mounted::signup();
         tick().await;
+        form.element::<HtmlElement>("#signup-remember").click();
         form.type_into("#signup-name", "王芳").await;
         form.type_into("#signup-mobile", "13700001111").await;
         form.element::<HtmlElement>("#signup-consents-privacy")
@@ -200,6 +225,12 @@ async fn a_draft_comes_back_without_its_consents() {
 
     let again = Mounted::signup();
     tick().await;
+    assert!(
+        again
+            .element::<HtmlInputElement>("#signup-remember")
+            .checked(),
+        "the choice to remember is remembered"
+    );
     assert_eq!(
         again.element::<HtmlInputElement>("#signup-name").value(),
         "王芳"

@@ -265,7 +265,7 @@ fn page_figures(tools: &Tools) -> Result<Vec<Figure>> {
     let mut figures = vec![
         Figure::new(
             format!(
-                "download: all four elements, every bundle file (before: {BEFORE_PER_PAGE_KB} KB on every page)"
+                "download: every element, every bundle file (before: {BEFORE_PER_PAGE_KB} KB on every page)"
             ),
             kb(bundle.all_elements_brotli),
             "KB br",

@@ -77,7 +77,12 @@ pub const BUNDLES: &[Bundle] = &[
     },
     Bundle {
         name: "signup",
-        elements: &["guanai-signup-form", "guanai-my-signup"],
+        elements: &["guanai-signup-form"],
+        styles: &["base.css", "form.css"],
+    },
+    Bundle {
+        name: "me",
+        elements: &["guanai-my-signup"],
         styles: &["base.css", "form.css"],
     },
     Bundle {
