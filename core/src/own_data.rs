@@ -13,12 +13,46 @@ use chrono::NaiveDate;
 use crate::consent::{self, SignupConsents};
 use crate::signup::{self, SignupForm, ValidSignup};
 use crate::validate::FieldError;
-use crate::wire::{ConsentRecord, Reason};
-use crate::{Association, ServiceArea};
+use crate::wire::{ConsentRecord, PersonalData, Reason};
+use crate::{Association, QualificationLevel, ServiceArea};
 
 /// How long audit events are kept: three years (the Cybersecurity Law asks at least six months
 /// for logs; three covers an association's audit cycle). They hold no personal data.
 pub const AUDIT_RETENTION_SECONDS: u64 = 3 * 365 * 24 * 3600;
+
+/// The worker's page a management link opens; the secret follows in the fragment.
+pub const MANAGEMENT_PAGE: &str = "/me";
+
+/// The management link for `secret` on the edge at `base` (`https://EDGE/me#<secret>`). The
+/// secret is in the fragment, which browsers never send to a server.
+pub fn management_link(base: &str, secret: &str) -> String {
+    format!("{}{MANAGEMENT_PAGE}#{secret}", base.trim_end_matches('/'))
+}
+
+/// The sign-up form as a stored sign-up fills it: what a correction starts from, for the
+/// person and for staff alike. Consents other than health are the record's, not the form's.
+pub fn stored_form(
+    personal: &PersonalData,
+    association: Option<Association>,
+    region: &str,
+    level: Option<QualificationLevel>,
+) -> SignupForm {
+    SignupForm {
+        name: personal.name.clone(),
+        mobile: personal.mobile.clone(),
+        association,
+        region: region.to_string(),
+        employer: personal.employer.clone(),
+        level,
+        certificate_number: personal.certificate_number.clone(),
+        interests: personal.interests.clone(),
+        contact_time: Some(personal.contact_time),
+        consents: SignupConsents {
+            health: personal.health_consent,
+            ..SignupConsents::default()
+        },
+    }
+}
 
 /// Longest reason staff give for a correction, a deletion or a new link, in characters.
 pub const REASON_MAX_CHARS: usize = 300;

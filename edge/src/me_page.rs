@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 
 /// The path of the page.
-pub const PATH: &str = "/me";
+pub const PATH: &str = guanai_core::own_data::MANAGEMENT_PAGE;
 
 /// The page's CSP: the bundle's script and wasm from this origin, its stylesheet and the one
 /// inline style by hash, the API on this origin; nothing else.

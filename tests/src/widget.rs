@@ -3,7 +3,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::{shadow, wait_until};
+use crate::{base, shadow, visit, wait_until};
 
 /// The element `css` in the shadow root of the element with id `host`.
 pub async fn field(client: &Client, host: &str, css: &str) -> fantoccini::elements::Element {
@@ -48,6 +48,20 @@ pub async fn press(client: &Client, host: &str, text: &str) {
         &format!(
             "const b = [...({}?.querySelectorAll('button') ?? [])].find(b => b.textContent.includes({text:?}) && b.getAttribute('aria-disabled') !== 'true'); if (b) {{ b.click(); return true; }}",
             shadow(host)
+        ),
+    )
+    .await;
+}
+
+/// Opens the sign-up example page and waits until its form lists the partners (they come from
+/// the catalogue).
+pub async fn open_signup_form(client: &mut Client) {
+    visit(client, &format!("{}/examples/signup.html", base())).await;
+    wait_until(
+        client,
+        &format!(
+            "return {}?.querySelectorAll('input[name=partners]').length > 0",
+            shadow("signup")
         ),
     )
     .await;

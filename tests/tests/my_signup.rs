@@ -13,7 +13,7 @@ use guanai_core::consent::NOTICE_VERSION;
 use guanai_core::i18n::{OwnUi, fill};
 use guanai_core::{Catalogue, Lang};
 use guanai_e2e::admin::{api_sign_in, call, json_of, plan_admin};
-use guanai_e2e::widget::{choose, click, press, type_into};
+use guanai_e2e::widget::{choose, click, open_signup_form, press, type_into};
 use guanai_e2e::{
     assert_accessible, base, browser, dev_secret, http, kv_get, kv_keys, shadow, submit_form,
     visit, wait_until,
@@ -67,15 +67,7 @@ async fn a_social_worker_sees_corrects_withdraws_downloads_and_deletes_their_sig
 
     // Sign up on the association's page, sharing with one partner.
     let mut client = browser().await;
-    visit(&mut client, &format!("{}/examples/signup.html", base())).await;
-    wait_until(
-        &client,
-        &format!(
-            "return {}?.querySelectorAll('input[name=partners]').length > 0",
-            shadow("signup")
-        ),
-    )
-    .await;
+    open_signup_form(&mut client).await;
     type_into(&client, "signup", "#signup-name", "赵敏").await;
     type_into(&client, "signup", "#signup-mobile", &mobile).await;
     choose(&client, "signup", "#signup-region", "120103").await;

@@ -6,7 +6,7 @@
 
 use guanai_core::consent::NOTICE_VERSION;
 use guanai_core::wire::PersonalData;
-use guanai_e2e::widget::{choose, click, type_into};
+use guanai_e2e::widget::{choose, click, open_signup_form, type_into};
 use guanai_e2e::{
     base, browser, dev_secret, http, kv_get, kv_keys, shadow, submit_form, visit, wait_until,
 };
@@ -16,16 +16,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn a_social_worker_signs_up_and_the_stored_record_decrypts_to_what_was_typed() {
     let mut client = browser().await;
-    visit(&mut client, &format!("{}/examples/signup.html", base())).await;
-    // The partner list comes from the catalogue: wait until the form has it.
-    wait_until(
-        &client,
-        &format!(
-            "return {}?.querySelectorAll('input[name=partners]').length > 0",
-            shadow("signup")
-        ),
-    )
-    .await;
+    open_signup_form(&mut client).await;
 
     // Submitting empty shows field messages first.
     click(&client, "signup", "button[type=submit]").await;

@@ -1,5 +1,7 @@
-//! The sign-up form and the partner application in a real browser: errors appear and clear,
-//! focus goes to the first invalid field, drafts come back without consent ticks.
+//! The sign-up form, the partner application and the management view in a real browser where
+//! no server answers: errors appear and clear, focus goes to the first invalid field, drafts
+//! keep personal fields only when asked and never consent ticks; the management view without a
+//! link and offline. (With the real worker: the end-to-end `tests/tests/my_signup.rs`.)
 
 // A failed unwrap is a failed test, with the location; that is what tests want.
 #![allow(clippy::unwrap_used)]
@@ -7,7 +9,9 @@
 use std::any::Any;
 
 use guanai_core::Lang;
+use guanai_core::i18n::OwnUi;
 use guanai_widgets::element::Host;
+use guanai_widgets::my_signup::{MySignupView, secret_from_fragment};
 use guanai_widgets::partner_apply::PartnerApplyView;
 use guanai_widgets::signup_form::{DRAFT_KEY, SignupFormView};
 use leptos::prelude::*;
@@ -50,6 +54,15 @@ impl Mounted {
             view! {
                 <SignupFormView api=Signal::stored(UNREACHABLE_API.to_string()) lang=Signal::stored(Lang::ZhCn)
                     association=Signal::stored(None) host=Host::detached() />
+            }
+        })
+    }
+
+    fn my_signup(secret: Option<String>) -> Mounted {
+        Mounted::new(move || {
+            view! {
+                <MySignupView api=Signal::stored(UNREACHABLE_API.to_string()) lang=Signal::stored(Lang::ZhCn)
+                    host=Host::detached() secret />
             }
         })
     }
@@ -266,4 +279,54 @@ async fn the_partner_application_checks_the_credit_code_as_you_type() {
     form.type_into("#apply-credit_code", "91110000802100433B")
         .await;
     assert_eq!(form.text("#apply-credit_code-error"), "");
+}
+
+/// The next animation frame.
+async fn frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// The text of `selector` once it is there (a refused connection takes a few frames).
+async fn text_once_shown(shadow: &ShadowRoot, selector: &str) -> String {
+    for _ in 0..1_200 {
+        if let Some(element) = shadow.query_selector(selector).unwrap() {
+            return element.text_content().unwrap_or_default();
+        }
+        frame().await;
+    }
+    panic!("{selector} never appeared: {:?}", shadow.inner_html());
+}
+
+#[wasm_bindgen_test]
+async fn without_a_link_the_view_says_how_to_get_one_and_calls_nothing() {
+    let view = Mounted::my_signup(None);
+    let shadow = &view.shadow;
+    let notice = text_once_shown(shadow, ".notice").await;
+    assert_eq!(notice, OwnUi::NoLink.get(Lang::ZhCn));
+    assert!(shadow.query_selector("button").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn offline_the_view_says_so_and_offers_a_retry() {
+    let view = Mounted::my_signup(Some("ab".repeat(16)));
+    let shadow = &view.shadow;
+    let retry = text_once_shown(shadow, ".notice[role=alert] button").await;
+    assert_eq!(retry, OwnUi::Retry.get(Lang::ZhCn));
+    let notice = text_once_shown(shadow, ".notice[role=alert] p").await;
+    assert_eq!(notice, OwnUi::Offline.get(Lang::ZhCn));
+}
+
+#[wasm_bindgen_test]
+fn only_a_fragment_of_the_secrets_form_counts_as_a_link() {
+    let location = web_sys::window().unwrap().location();
+    location.set_hash(&"AB12".repeat(8)).unwrap();
+    assert_eq!(secret_from_fragment(), Some("ab12".repeat(8)));
+    for not_a_secret in ["", "ab12", "zz12zz12zz12zz12zz12zz12zz12zz12", "search=kq"] {
+        location.set_hash(not_a_secret).unwrap();
+        assert_eq!(secret_from_fragment(), None, "{not_a_secret}");
+    }
+    location.set_hash("").unwrap();
 }

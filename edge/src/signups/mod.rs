@@ -61,9 +61,7 @@ async fn accept(
         Some(found) => match record::load(ctx.kv, &found.key()).await? {
             // This very submission, stored before a crash kept its answer from being
             // remembered: acknowledge it again.
-            Some(stored) if stored.as_created && stored.answer_key == fresh.idempotency_key => {
-                stored
-            }
+            Some(stored) if stored.stored_by(&fresh.idempotency_key) => stored,
             _ => return Ok(Accepted::Answer(already_registered()?)),
         },
         None => new_record(ctx, &fresh, &valid).await?,
@@ -84,7 +82,7 @@ async fn new_record(
         let key = record_key(valid.association, &reference);
         match record::load(ctx.kv, &key).await? {
             // Stored by this submission before a crash, before its index was written.
-            Some(stored) if stored.as_created && stored.answer_key == fresh.idempotency_key => {}
+            Some(stored) if stored.stored_by(&fresh.idempotency_key) => {}
             Some(_) => continue,
             None => {}
         }

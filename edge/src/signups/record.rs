@@ -93,6 +93,12 @@ pub fn link_key(secret_hash: &str) -> String {
 }
 
 impl SignupRecord {
+    /// Whether the submission with `idempotency_key` stored this record and it is unchanged
+    /// since ([`SignupRecord::as_created`]): a retry of it after a crash is acknowledged again.
+    pub fn stored_by(&self, idempotency_key: &str) -> bool {
+        self.as_created && self.answer_key == idempotency_key
+    }
+
     /// What KV keeps beside the record, for lists and the dashboard.
     pub fn meta(&self) -> SignupMeta {
         SignupMeta {

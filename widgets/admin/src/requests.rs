@@ -3,7 +3,7 @@
 //! each needs a reason, which the audit log keeps (so it names the request, never the
 //! person's data).
 
-use guanai_core::consent::SignupConsents;
+use guanai_core::own_data;
 use guanai_core::signup::SignupForm;
 use guanai_core::wire::{LinkIssued, Reason, StaffCorrection};
 use guanai_core::{Association, Text};
@@ -13,32 +13,12 @@ use crate::api::{self, Failure};
 use crate::signups::SignupDetail;
 use crate::ui::{Done, Field, Problem, label, t};
 
-/// What staff may change: the personal fields, and the association and district (a move).
-fn correction_of(detail: &SignupDetail) -> SignupForm {
-    let personal = &detail.personal;
-    SignupForm {
-        name: personal.name.clone(),
-        mobile: personal.mobile.clone(),
-        association: detail.association.parse().ok(),
-        region: detail.region.clone(),
-        employer: personal.employer.clone(),
-        level: detail.level.as_deref().and_then(|l| l.parse().ok()),
-        certificate_number: personal.certificate_number.clone(),
-        interests: personal.interests.clone(),
-        contact_time: Some(personal.contact_time),
-        consents: SignupConsents {
-            health: personal.health_consent,
-            ..SignupConsents::default()
-        },
-    }
-}
-
-/// The management page's address for `secret`, on this (the edge's) origin.
+/// The management link for `secret`, on this (the edge's) origin.
 fn link_of(secret: &str) -> String {
     let origin = web_sys::window()
         .and_then(|window| window.location().origin().ok())
         .unwrap_or_default();
-    format!("{origin}/me#{secret}")
+    own_data::management_link(&origin, secret)
 }
 
 #[component]
@@ -54,7 +34,12 @@ pub fn PersonsRequest(
         "/v1/admin/signups/{}/{}",
         detail.association, detail.reference
     );
-    let form = RwSignal::new(correction_of(&detail));
+    let form = RwSignal::new(own_data::stored_form(
+        &detail.personal,
+        detail.association.parse().ok(),
+        &detail.region,
+        detail.level.as_deref().and_then(|level| level.parse().ok()),
+    ));
     let reason = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
     let failure = RwSignal::new(None::<Failure>);

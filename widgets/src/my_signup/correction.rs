@@ -2,7 +2,6 @@
 //! edge applies again), the association shown but fixed (moving is a staff action), and the
 //! health consent when the health interest is chosen.
 
-use guanai_core::consent::SignupConsents;
 use guanai_core::i18n::{FormUi, OwnUi};
 use guanai_core::own_data::{self, Corrector};
 use guanai_core::signup::SignupForm;
@@ -15,26 +14,6 @@ use crate::element::{bool_attr, tr};
 use crate::form::{ConsentCheck, ErrorDisplay, ErrorSummary, TextInput, focus_first_invalid};
 use crate::signup_form::{AssociationAndRegion, ContactTimeSelect, Interests, LevelSelect};
 
-/// The form as the stored sign-up fills it.
-fn prefilled(own: &OwnSignup) -> SignupForm {
-    let personal = &own.personal;
-    SignupForm {
-        name: personal.name.clone(),
-        mobile: personal.mobile.clone(),
-        association: Some(own.association),
-        region: own.region.clone(),
-        employer: personal.employer.clone(),
-        level: Some(own.level),
-        certificate_number: personal.certificate_number.clone(),
-        interests: personal.interests.clone(),
-        contact_time: Some(personal.contact_time),
-        consents: SignupConsents {
-            health: personal.health_consent,
-            ..SignupConsents::default()
-        },
-    }
-}
-
 #[component]
 pub fn Correction(
     state: MySignup,
@@ -43,7 +22,12 @@ pub fn Correction(
     /// Set back to `false` when done or cancelled.
     correcting: RwSignal<bool>,
 ) -> impl IntoView {
-    let form = RwSignal::new(prefilled(&own));
+    let form = RwSignal::new(own_data::stored_form(
+        &own.personal,
+        Some(own.association),
+        &own.region,
+        Some(own.level),
+    ));
     let display = ErrorDisplay::new();
     let (association, consent) = (own.association, own.consent.clone());
     let errors = Memo::new(move |_| {

@@ -9,13 +9,7 @@ use qrcodegen::{QrCode, QrCodeEcc};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::endpoint;
 use crate::element::tr;
-
-/// The management page's address for `secret`, on the edge at `api`.
-pub fn management_link(api: &str, secret: &str) -> String {
-    format!("{}#{secret}", endpoint(api, "/me"))
-}
 
 /// The dark modules of `text`'s QR code as one SVG path (one unit per module, inside a quiet
 /// zone of 4), and the side of the whole square; `None` if the text does not fit a QR code.

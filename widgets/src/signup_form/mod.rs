@@ -8,6 +8,7 @@
 
 use guanai_core::consent::{self, NOTICE_VERSION, SignupConsents};
 use guanai_core::i18n::{FormUi, fill};
+use guanai_core::own_data;
 use guanai_core::signup::{self, ContactTime, SignupForm};
 use guanai_core::{Association, Lang, QualificationLevel, ServiceArea, Text, regions};
 use leptos::prelude::*;
@@ -235,7 +236,7 @@ fn SignupReceived(
         Received::Acknowledged(answer) => {
             let link = answer
                 .secret
-                .map(|secret| link::management_link(&api.get_untracked(), &secret));
+                .map(|secret| own_data::management_link(&api.get_untracked(), &secret));
             view! {
                 <Acknowledged reference=Some(answer.reference) lang next=Some(FormUi::SuccessNext)
                     message=Signal::derive(move || FormUi::Success.get(lang.get()).to_string())>
