@@ -7,6 +7,7 @@ use guanai_core::wire::OwnSignup;
 use serde_json::{Value, json};
 
 use crate::admin::records::Event;
+use crate::admin::signups::EXPORT_LIMIT;
 use crate::form_tests::{sign_up, signup_form};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::CountingLimiter;
@@ -555,4 +556,36 @@ fn records_without_a_link_still_read() {
     }))
     .unwrap();
     assert!(record.secret_hash.is_empty() && !record.as_created);
+}
+
+#[test]
+fn a_partner_filtered_export_reads_no_more_sign_ups_than_an_unfiltered_one() {
+    let kv = staffed();
+    let declined = {
+        let mut form = signup_form();
+        form["consents"]["partners"] = json!([]);
+        form
+    };
+    assert_eq!(sign_up(&kv, "manage-0018", declined, 49).status, 201);
+    let key = kv.keys("signup:beijing:").pop().unwrap();
+    let stored = kv.value(&key).unwrap();
+    // More sign-ups than one export reads, none of them consenting to the partner.
+    for n in 0..EXPORT_LIMIT + 100 {
+        let copy = format!("signup:beijing:GA-COPY-{n:04}");
+        kv.insert(&copy, &stored.value, stored.metadata.clone());
+    }
+    let admin = login(&kv, "bj.admin", 50);
+    let before = kv.reads();
+    let request = as_signed(ApiRequest::new("GET", "/v1/admin/signups.csv"), &admin)
+        .with_query("partner=weier-dental");
+    let export = send(&kv, request, entropy());
+    assert_eq!(export.status, 200, "{}", export.body);
+    assert_eq!(
+        export.body.lines().count(),
+        1,
+        "no one consented: {}",
+        export.body
+    );
+    let reads = kv.reads() - before;
+    assert!(reads <= 1_000, "{reads} KV reads for one export");
 }
