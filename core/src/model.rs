@@ -241,6 +241,29 @@ pub struct DraftBenefit {
     pub updated_at_ms: u64,
 }
 
+/// Whether `query` (already trimmed and lower-cased) is part of one of `texts`, ignoring case.
+fn mentions(query: &str, texts: &[&str]) -> bool {
+    query.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(query))
+}
+
+impl DraftPartner {
+    /// Whether staff searching the drafts for `query` (lower-case) mean this partner: its id or
+    /// either name.
+    pub fn matches(&self, query: &str) -> bool {
+        let p = &self.partner;
+        mentions(query, &[&p.id, &p.name.zh, &p.name.en])
+    }
+}
+
+impl DraftBenefit {
+    /// Whether staff searching for `query` (lower-case) mean this benefit: its id, either
+    /// title, or its partner's id.
+    pub fn matches(&self, query: &str) -> bool {
+        let b = &self.benefit;
+        mentions(query, &[&b.id, &b.title.zh, &b.title.en, &b.partner])
+    }
+}
+
 /// A published, immutable snapshot of every partner and benefit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {

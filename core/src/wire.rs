@@ -323,10 +323,74 @@ pub struct Published {
     pub benefits: usize,
 }
 
-/// The answer to `POST /v1/admin/catalog/drafts-from-published`: how many drafts it made.
+/// The answer to `POST /v1/admin/catalog/drafts-from-published`: how many drafts this page of
+/// the work made, how far through the published items it is, and where to go on.
+///
+/// A request writes at most [`WRITES_PER_PAGE`] drafts (Workers KV has no bulk write and allows
+/// 1,000 operations a request); the admin view sends `cursor` back until it is `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftsCreated {
     pub created: usize,
+    /// Published items looked at so far (drafts made or already there).
+    #[serde(default)]
+    pub done: usize,
+    /// Published partners and benefits in all.
+    #[serde(default)]
+    pub total: usize,
+    /// Send this back (`{"cursor": …}`) for the next page; `None` when finished.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// Most KV writes one page of a long admin job makes (drafts from the published catalogue, a
+/// CSV import): Workers allow 1,000 KV operations a request and there is no bulk write.
+pub const WRITES_PER_PAGE: usize = 900;
+
+/// The body of `POST /v1/admin/catalog/drafts-from-published`: where to go on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// The answer to `POST /v1/admin/catalog/import`: the rows of the file, how many are stored so
+/// far, and the cursor of the next page of writes (`None` when all are stored). Every row was
+/// checked before the first was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    pub partners: usize,
+    pub benefits: usize,
+    /// Rows stored so far.
+    #[serde(default)]
+    pub written: usize,
+    /// Rows in the file.
+    #[serde(default)]
+    pub total: usize,
+    /// `POST /v1/admin/catalog/import?cursor=…` (no body) stores the next page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `GET /v1/admin/catalog?q=&kind=&partners_cursor=&benefits_cursor=`: one page of each kind of
+/// draft (or of one `kind`), those matching `q` if it is given, and where each list goes on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DraftPage {
+    pub published: Option<String>,
+    pub partners: Vec<crate::model::DraftPartner>,
+    #[serde(default)]
+    pub partners_cursor: Option<String>,
+    pub benefits: Vec<crate::model::DraftBenefit>,
+    #[serde(default)]
+    pub benefits_cursor: Option<String>,
+}
+
+/// A partner to choose for a benefit: `GET /v1/admin/catalog/partner-choices`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerChoice {
+    pub id: String,
+    pub name: crate::Text,
+    pub association: Option<Association>,
+    pub archived: bool,
 }
 
 /// A body that carries nothing (`POST /v1/admin/catalog/drafts-from-published`).

@@ -7,8 +7,8 @@ use crate::error::ApiError;
 /// Largest body of a form or an admin change. A sign-up is about 1 KB; this leaves room without
 /// inviting abuse.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Largest CSV file accepted for import (500 rows of long texts fit).
-pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
+/// Largest CSV file accepted for import (5,000 rows of long texts fit).
+pub const IMPORT_MAX_BYTES: usize = 4 * 1024 * 1024;
 /// The one path whose body may be larger than [`MAX_BODY_BYTES`].
 const IMPORT_PATH: &str = "/v1/admin/catalog/import";
 

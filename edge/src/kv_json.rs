@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::store::{Kv, PutOptions};
+use crate::store::{BULK_READ, Kv, KvValue, PutOptions};
 
 /// The JSON value under `key`, if there is one.
 pub async fn read_json<T: DeserializeOwned>(
@@ -13,14 +13,46 @@ pub async fn read_json<T: DeserializeOwned>(
     key: &str,
 ) -> Result<Option<T>, ApiError> {
     match kv.get(key).await? {
-        Some(stored) => serde_json::from_str(&stored.value).map(Some).map_err(|_| {
-            ApiError::Storage(format!(
-                "unreadable {}",
-                key.split(':').next().unwrap_or_default()
-            ))
-        }),
+        Some(stored) => serde_json::from_str(&stored.value)
+            .map(Some)
+            .map_err(|_| unreadable(key)),
         None => Ok(None),
     }
+}
+
+/// The values of `keys`, in their order, with bulk reads of [`BULK_READ`] (one operation each).
+pub async fn read_values(kv: &impl Kv, keys: &[String]) -> Result<Vec<Option<KvValue>>, ApiError> {
+    let mut values = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(BULK_READ) {
+        values.extend(kv.get_bulk(chunk).await?);
+    }
+    Ok(values)
+}
+
+/// The JSON values under `keys`, in their order, read in bulk (see [`read_values`]).
+pub async fn read_many<T: DeserializeOwned>(
+    kv: &impl Kv,
+    keys: &[String],
+) -> Result<Vec<Option<T>>, ApiError> {
+    read_values(kv, keys)
+        .await?
+        .into_iter()
+        .zip(keys)
+        .map(|(stored, key)| match stored {
+            Some(stored) => serde_json::from_str(&stored.value)
+                .map(Some)
+                .map_err(|_| unreadable(key)),
+            None => Ok(None),
+        })
+        .collect()
+}
+
+/// The storage fault for a value under `key` that does not parse, named by the key's kind.
+fn unreadable(key: &str) -> ApiError {
+    ApiError::Storage(format!(
+        "unreadable {}",
+        key.split(':').next().unwrap_or_default()
+    ))
 }
 
 /// Stores `value` as JSON under `key`, with `options` (listing metadata, expiry).

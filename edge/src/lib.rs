@@ -34,6 +34,7 @@ mod openapi_tests;
 #[cfg(test)]
 mod property_tests;
 pub mod routes;
+pub mod scan;
 pub mod secrets;
 pub mod signups;
 pub mod snapshot_cache;

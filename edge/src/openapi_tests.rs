@@ -721,6 +721,11 @@ fn catalogue_case(wanted: Wanted) -> Option<Probe> {
                 .with_header("content-type", "text/csv");
             ask(&kv, request)
         }
+        ("/v1/admin/catalog/import", "POST", 404) => ask(
+            &kv,
+            by(plan, method, &at, "").with_query("cursor=0123456789abcdef:900"),
+        ),
+        ("/v1/admin/catalog/partner-choices", "GET", 200) => ask(&kv, by(plan, method, &at, "")),
         // An id outside the id pattern names no route (the document says so).
         ("/v1/admin/partners/{id}" | "/v1/admin/benefits/{id}", "PUT", 404) => {
             let outside = at
@@ -791,7 +796,10 @@ fn generic(
         413 if matches!(method, "POST" | "PUT" | "DELETE") => {
             let oversized = plain
                 .with_header("idempotency-key", "openapi-0413")
-                .with_header("content-length", &(4 << 20).to_string());
+                .with_header(
+                    "content-length",
+                    &(crate::http::IMPORT_MAX_BYTES + 1).to_string(),
+                );
             ask(&w.kv(), oversized)
         }
         500 => {

@@ -73,6 +73,14 @@ impl<K: Kv> Kv for CachedSnapshot<'_, K> {
         Ok(())
     }
 
+    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<KvValue>>, StoreError> {
+        self.inner.get_bulk(keys).await
+    }
+
+    fn new_invocation(&self) {
+        self.inner.new_invocation();
+    }
+
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.inner.delete(key).await?;
         if key == PUBLISHED_KEY {

@@ -38,6 +38,12 @@ pub struct KeyPage {
 /// KV lists at most this many keys per call.
 pub const LIST_PAGE: usize = 1000;
 
+/// A bulk read takes at most this many keys, and counts as one operation.
+pub const BULK_READ: usize = 100;
+
+/// Workers KV operations one invocation may make, on every plan; the next one fails.
+pub const OPERATIONS_PER_INVOCATION: usize = 1000;
+
 // The worker's KV futures are not `Send`, and nothing here needs them to be.
 #[allow(async_fn_in_trait)]
 /// Workers KV as the routes use it. Each call is one KV operation.
@@ -60,6 +66,13 @@ pub trait Kv {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<KeyPage, StoreError>;
+
+    /// The values of up to [`BULK_READ`] `keys`, in their order, in one operation.
+    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<KvValue>>, StoreError>;
+
+    /// A new invocation starts: a counting store starts counting again. Workers KV needs
+    /// nothing, as every invocation gets its own binding.
+    fn new_invocation(&self) {}
 }
 
 /// When a [`MemoryKv`] entry was told to expire.
@@ -69,11 +82,17 @@ struct Expiry {
     at: Option<u64>,
 }
 
-/// An in-memory store that counts operations, for tests.
+/// An in-memory store that counts operations, for tests. Like Workers KV (and unlike
+/// `wrangler dev`) it refuses the operation after [`OPERATIONS_PER_INVOCATION`] in one
+/// invocation, and a bulk read of more than [`BULK_READ`] keys.
 #[derive(Debug, Default)]
 pub struct MemoryKv {
     entries: RefCell<BTreeMap<String, (KvValue, Expiry)>>,
     reads: Cell<usize>,
+    /// Operations since [`Kv::new_invocation`].
+    operations: Cell<usize>,
+    /// The most any invocation has made.
+    most_operations: Cell<usize>,
     down: Cell<bool>,
 }
 
@@ -96,9 +115,19 @@ impl MemoryKv {
         );
     }
 
-    /// How many reads have been made so far.
+    /// How many reads (single or bulk, each one) have been made so far.
     pub fn reads(&self) -> usize {
         self.reads.get()
+    }
+
+    /// Operations (reads, bulk reads, writes, deletes, listings) in the current invocation.
+    pub fn operations(&self) -> usize {
+        self.operations.get()
+    }
+
+    /// The most operations any invocation has made so far.
+    pub fn most_operations(&self) -> usize {
+        self.most_operations.get()
     }
 
     /// Every key starting with `prefix`, sorted.
@@ -145,18 +174,27 @@ impl MemoryKv {
         self.down.set(true);
     }
 
-    fn reachable(&self) -> Result<(), StoreError> {
+    /// Checks the store is up and counts one operation, refusing it over the invocation's limit.
+    fn operation(&self) -> Result<(), StoreError> {
         if self.down.get() {
-            Err(StoreError("kv unreachable".into()))
-        } else {
-            Ok(())
+            return Err(StoreError("kv unreachable".into()));
         }
+        let made = self.operations.get() + 1;
+        self.operations.set(made);
+        self.most_operations
+            .set(self.most_operations.get().max(made));
+        if made > OPERATIONS_PER_INVOCATION {
+            return Err(StoreError(format!(
+                "too many KV operations in one invocation ({made})"
+            )));
+        }
+        Ok(())
     }
 }
 
 impl Kv for MemoryKv {
     async fn get(&self, key: &str) -> Result<Option<KvValue>, StoreError> {
-        self.reachable()?;
+        self.operation()?;
         self.reads.set(self.reads.get() + 1);
         Ok(self
             .entries
@@ -166,7 +204,7 @@ impl Kv for MemoryKv {
     }
 
     async fn put(&self, key: &str, value: &str, options: PutOptions) -> Result<(), StoreError> {
-        self.reachable()?;
+        self.operation()?;
         let stored = KvValue {
             value: value.to_string(),
             metadata: options.metadata,
@@ -182,7 +220,7 @@ impl Kv for MemoryKv {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.reachable()?;
+        self.operation()?;
         self.entries.borrow_mut().remove(key);
         Ok(())
     }
@@ -193,7 +231,7 @@ impl Kv for MemoryKv {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<KeyPage, StoreError> {
-        self.reachable()?;
+        self.operation()?;
         let limit = limit.clamp(1, LIST_PAGE);
         // The cursor is the last key of the previous page (Workers KV's is opaque; ours need
         // not be).
@@ -210,5 +248,25 @@ impl Kv for MemoryKv {
             keys.last().map(|(key, _)| key.clone()).unwrap_or_default()
         });
         Ok(KeyPage { keys, cursor })
+    }
+
+    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<KvValue>>, StoreError> {
+        self.operation()?;
+        if keys.len() > BULK_READ {
+            return Err(StoreError(format!(
+                "a bulk read takes at most {BULK_READ} keys, not {}",
+                keys.len()
+            )));
+        }
+        self.reads.set(self.reads.get() + 1);
+        let entries = self.entries.borrow();
+        Ok(keys
+            .iter()
+            .map(|key| entries.get(key).map(|(value, _)| value.clone()))
+            .collect())
+    }
+
+    fn new_invocation(&self) {
+        self.operations.set(0);
     }
 }

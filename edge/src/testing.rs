@@ -83,6 +83,8 @@ pub fn outcome_keyed(
         now_ms,
         entropy,
     };
+    // Each request is one Workers invocation, with its own 1,000 KV operations.
+    kv.new_invocation();
     pollster::block_on(handle(request, &ctx))
 }
 

@@ -2,7 +2,8 @@
 //! back, and adapts Workers KV, the rate-limiting binding, secrets, the clock and randomness.
 
 use worker::{
-    Context as WorkerContext, Env, Headers, Method, Request, Response, Result, console_error, event,
+    Context as WorkerContext, Env, Headers, Method, Request, Response, Result, ScheduleContext,
+    ScheduledEvent, console_error, event,
 };
 
 use crate::config::Config;
@@ -57,6 +58,30 @@ impl Kv for WorkersKv {
             put = put.expiration(at);
         }
         put.execute().await.map_err(failed)
+    }
+
+    async fn get_bulk(
+        &self,
+        keys: &[String],
+    ) -> std::result::Result<Vec<Option<KvValue>>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found = self
+            .0
+            .get_bulk(keys)
+            .text_with_metadata::<serde_json::Value>()
+            .await
+            .map_err(|error| {
+                StoreError(format!("KV bulk get {}: {error}", key_prefix(&keys[0])))
+            })?;
+        Ok(keys
+            .iter()
+            .map(|key| match found.remove(key) {
+                Some((Some(value), metadata)) => Some(KvValue { value, metadata }),
+                _ => None,
+            })
+            .collect())
     }
 
     async fn delete(&self, key: &str) -> std::result::Result<(), StoreError> {
@@ -192,6 +217,28 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
                 .with_status(status)
                 .with_headers(headers))
         }
+    }
+}
+
+/// The Cron Trigger (wrangler.toml `[triggers]`): the dashboard's rollup. A failure is logged
+/// (key kinds only) and the dashboard counts every sign-up until a rollup succeeds.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let kv = match env.kv(KV_BINDING) {
+        Ok(kv) => WorkersKv(kv),
+        Err(error) => {
+            console_error!("rollup: no KV binding: {error}");
+            return;
+        }
+    };
+    let now_ms = worker::Date::now().as_millis();
+    if let Err(error) = crate::admin::insight::roll_up(&kv, now_ms).await {
+        // Storage details name key kinds only; other errors carry no data at all.
+        let detail = match error {
+            crate::error::ApiError::Storage(detail) => detail,
+            other => format!("status {}", other.status()),
+        };
+        console_error!("rollup failed: {detail}");
     }
 }
 

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod catalog;
 pub mod guard;
+pub mod import;
 pub mod insight;
 pub mod records;
 pub mod requests;
@@ -76,7 +77,8 @@ async fn dispatch(
         Endpoint::CatalogHsds => catalog::hsds(request, ctx).await,
         Endpoint::Publish => catalog::publish(request, ctx).await,
         Endpoint::Rollback => catalog::rollback(request, ctx).await,
-        Endpoint::Import => catalog::import(request, ctx).await,
+        Endpoint::Import => import::import(request, ctx).await,
+        Endpoint::PartnerChoices => catalog::partner_choices(request, ctx).await,
         Endpoint::DraftsFromPublished => catalog::drafts_from_published(request, ctx).await,
         Endpoint::SavePartner => catalog::save_partner(request, ctx, id).await,
         Endpoint::SaveBenefit => catalog::save_benefit(request, ctx, id).await,

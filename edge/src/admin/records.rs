@@ -111,6 +111,9 @@ pub struct Event {
 /// The actor of the person's own actions through their management link.
 pub const SELF_SERVICE: &str = "self";
 
+/// The most metadata Workers KV keeps beside a key, serialised.
+const METADATA_BYTES: usize = 1024;
+
 /// Where the audit log's keys start.
 pub const AUDIT_PREFIX: &str = "audit:";
 
@@ -177,6 +180,11 @@ async fn record(
         ip: ip.to_string(),
     };
     let key = audit_key(ctx.now_ms, &ctx.entropy);
-    let options = PutOptions::expiring(own_data::AUDIT_RETENTION_SECONDS);
+    let mut options = PutOptions::expiring(own_data::AUDIT_RETENTION_SECONDS);
+    // The event again as metadata, so listings read the log without a read per event.
+    let metadata = serde_json::to_value(&event)?;
+    if metadata.to_string().len() <= METADATA_BYTES {
+        options.metadata = Some(metadata);
+    }
     write_json(ctx.kv, &key, &event, options).await
 }

@@ -32,6 +32,7 @@ pub enum Endpoint {
     Publish,
     Rollback,
     Import,
+    PartnerChoices,
     DraftsFromPublished,
     SavePartner,
     SaveBenefit,
@@ -96,6 +97,11 @@ pub const TABLE: &[(&str, &str, Endpoint)] = &[
     ("POST", "/v1/admin/catalog/publish", Endpoint::Publish),
     ("POST", "/v1/admin/catalog/rollback", Endpoint::Rollback),
     ("POST", "/v1/admin/catalog/import", Endpoint::Import),
+    (
+        "GET",
+        "/v1/admin/catalog/partner-choices",
+        Endpoint::PartnerChoices,
+    ),
     (
         "POST",
         "/v1/admin/catalog/drafts-from-published",

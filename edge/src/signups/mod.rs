@@ -141,6 +141,21 @@ fn acknowledge(
             retained(ctx, PutOptions::default()),
         )?,
     ];
+    // Counted by the dashboard at once, before the next rollup (see `admin::insight`).
+    let arrival = crate::admin::insight::Arrival {
+        association: record.association,
+        level: record.level,
+        created_at_ms: record.created_at_ms,
+    };
+    writes.push(Write::json(
+        &crate::admin::insight::arrival_key(record.created_at_ms, &record.reference),
+        &serde_json::json!({}),
+        PutOptions {
+            metadata: Some(serde_json::to_value(arrival)?),
+            expiration_ttl: Some(crate::admin::insight::ARRIVAL_SECONDS),
+            expiration: None,
+        },
+    )?);
     writes.extend(stale_link.map(Write::delete));
     let acknowledgement = Acknowledgement {
         reference: record.reference,

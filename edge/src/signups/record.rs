@@ -288,6 +288,7 @@ pub async fn erase(
     let keys = [
         record.answer_key.clone(),
         mobile,
+        crate::admin::insight::arrival_key(record.created_at_ms, &record.reference),
         record.key(),
         link_key(&record.secret_hash),
     ];
