@@ -241,6 +241,38 @@ pub fn benefits(text: &str) -> Result<Vec<Benefit>, Vec<FieldError>> {
     }
 }
 
+/// `benefits` as a CSV file that [`benefits`] reads back (columns as [`BENEFIT_COLUMNS`]).
+pub fn benefits_csv(benefits: &[Benefit]) -> Result<String, String> {
+    let join = |items: Vec<String>| items.join(" ");
+    let date = |d: Option<NaiveDate>| d.map(crate::time::iso_date).unwrap_or_default();
+    let rows: Vec<Vec<String>> = benefits
+        .iter()
+        .map(|b| {
+            vec![
+                b.id.clone(),
+                b.partner.clone(),
+                b.area.code().to_string(),
+                b.title.zh.clone(),
+                b.title.en.clone(),
+                b.description.zh.clone(),
+                b.description.en.clone(),
+                join(b.regions.clone()),
+                join(
+                    b.eligible_levels
+                        .iter()
+                        .map(|l| l.code().to_string())
+                        .collect(),
+                ),
+                date(b.valid_from),
+                date(b.valid_until),
+                b.how_to_redeem.zh.clone(),
+                b.how_to_redeem.en.clone(),
+            ]
+        })
+        .collect();
+    crate::table::csv(BENEFIT_COLUMNS, &rows)
+}
+
 /// Partners from a CSV file (one row per location), or every problem in it.
 pub fn partners(text: &str) -> Result<Vec<Partner>, Vec<FieldError>> {
     partners_with_lines(text).map(|(partners, _)| partners)
@@ -383,6 +415,13 @@ pub fn partners_with_lines(text: &str) -> Result<(Vec<Partner>, PartnerLines), V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_benefits_read_back_the_same() {
+        let catalogue = crate::synthetic::catalogue(300);
+        let text = benefits_csv(&catalogue.benefits).unwrap();
+        assert_eq!(benefits(&text).unwrap(), catalogue.benefits);
+    }
 
     #[test]
     fn domain_errors_name_the_rows_and_columns_of_the_file() {

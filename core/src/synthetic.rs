@@ -1,4 +1,5 @@
-//! Large generated catalogues (1k, 10k benefits) for tests and benchmarks.
+//! Large generated programmes for tests and benchmarks: catalogues (1k, 10k benefits) and
+//! sign-ups (50k), at the size the Jing-Jin-Ji plan reaches.
 //!
 //! Deterministic: the same size gives the same catalogue on every machine, so figures from
 //! different runs compare. A small SplitMix64 generator is enough here — this is test data, not
@@ -6,9 +7,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate};
 
-use crate::codes::{QualificationLevel, ServiceArea};
+use crate::codes::{Association, QualificationLevel, ServiceArea, Status};
 use crate::model::{Award, Benefit, Catalogue, Contact, Location, Partner, PartnerKind, Text};
 use crate::regions;
+use crate::signup::ContactTime;
+use crate::wire::PersonalData;
 
 struct SplitMix64(u64);
 
@@ -57,9 +60,14 @@ const KINDS: &[PartnerKind] = &[
 /// A sample catalogue with `benefits` offers spread over `benefits / 10` (at least one) partners,
 /// every area, every region and a mix of validity windows around 2026.
 pub fn catalogue(benefits: usize) -> Catalogue {
+    catalogue_of(benefits, benefits / 10)
+}
+
+/// [`catalogue`] with `partners` (at least one) partners.
+pub fn catalogue_of(benefits: usize, partners: usize) -> Catalogue {
     let mut rng = SplitMix64(benefits as u64);
     let places: Vec<_> = regions::ALL.iter().filter(|r| r.parent.is_some()).collect();
-    let partner_count = (benefits / 10).max(1);
+    let partner_count = partners.max(1);
     let partners: Vec<Partner> = (0..partner_count)
         .map(|i| {
             let place = *rng.pick(&places);
@@ -134,9 +142,123 @@ pub fn catalogue(benefits: usize) -> Catalogue {
     }
 }
 
+/// One generated sign-up: what the edge seals and stores for a real one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signup {
+    pub association: Association,
+    /// A district of the association's province.
+    pub region: String,
+    pub level: QualificationLevel,
+    pub status: Status,
+    pub created_at_ms: u64,
+    pub personal: PersonalData,
+    /// Partners (of [`catalogue_of`]'s with `partners` partners) consented to.
+    pub partners: Vec<String>,
+}
+
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+const GIVEN: &[&str] = &["芳", "伟", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军"];
+
+/// `n` sign-ups over the three associations (Beijing half, Tianjin and Hebei a quarter each),
+/// created over the 400 days before `now_ms` with the last two days busier, mostly received
+/// and a rare few rejected (1 in 200), each with a distinct mobile number; a fifth consent to
+/// one of `partners` partners.
+pub fn signups(n: usize, partners: usize, now_ms: u64) -> impl Iterator<Item = Signup> {
+    let mut rng = SplitMix64(n as u64 ^ 0x5167_4e55);
+    let districts: Vec<Vec<&'static regions::Region>> = Association::ALL
+        .iter()
+        .map(|a| {
+            regions::ALL
+                .iter()
+                .filter(|r| r.parent.is_some() && r.province() == a.province_code())
+                .collect()
+        })
+        .collect();
+    const DAY_MS: u64 = 24 * 3600 * 1000;
+    (0..n).map(move |i| {
+        let which = match rng.below(4) {
+            0 | 1 => 0,
+            2 => 1,
+            _ => 2,
+        };
+        let association = Association::ALL[which];
+        let region = rng.pick(&districts[which]).code.to_string();
+        let level = [
+            QualificationLevel::Assistant,
+            QualificationLevel::Intermediate,
+            QualificationLevel::Senior,
+        ][rng.below(3)];
+        let status = match rng.below(200) {
+            0 => Status::Rejected,
+            1..=59 => Status::Verified,
+            _ => Status::Received,
+        };
+        // One in 50 arrived in the last two days (what the dashboard reads from arrival keys).
+        let age_ms = if i % 50 == 0 {
+            rng.below(2 * DAY_MS as usize) as u64
+        } else {
+            2 * DAY_MS + rng.below(398 * DAY_MS as usize) as u64
+        };
+        let partners = if rng.below(5) == 0 {
+            vec![format!("partner-{}", rng.below(partners.max(1)))]
+        } else {
+            Vec::new()
+        };
+        Signup {
+            association,
+            region,
+            level,
+            status,
+            created_at_ms: now_ms.saturating_sub(age_ms),
+            personal: PersonalData {
+                name: format!(
+                    "{}{}{}",
+                    rng.pick(SURNAMES),
+                    rng.pick(GIVEN),
+                    rng.pick(GIVEN)
+                ),
+                // 139 + eight digits from the index: distinct for up to 100 million.
+                mobile: format!("139{i:08}"),
+                employer: format!("示例社会工作服务中心{}号", rng.below(500)),
+                certificate_number: format!("SW{:010}", rng.next() % 10_000_000_000),
+                interests: vec![ServiceArea::ALL[rng.below(ServiceArea::ALL.len())]],
+                contact_time: ContactTime::Any,
+                health_consent: rng.below(3) == 0,
+            },
+            partners,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_ups_are_deterministic_spread_and_distinct() {
+        let now = 1_796_040_000_000;
+        let a: Vec<Signup> = signups(2_000, 2_000, now).collect();
+        assert_eq!(a, signups(2_000, 2_000, now).collect::<Vec<_>>());
+        let mobiles: std::collections::HashSet<_> = a.iter().map(|s| &s.personal.mobile).collect();
+        assert_eq!(mobiles.len(), 2_000);
+        for association in Association::ALL {
+            assert!(a.iter().filter(|s| s.association == *association).count() > 300);
+        }
+        assert!(a.iter().all(|s| {
+            crate::regions::find(&s.region)
+                .is_some_and(|r| r.province() == s.association.province_code())
+        }));
+        let rejected = a.iter().filter(|s| s.status == Status::Rejected).count();
+        assert!((1..40).contains(&rejected), "{rejected} rejected");
+        assert!(a.iter().all(|s| s.created_at_ms <= now));
+    }
+
+    #[test]
+    fn a_catalogue_can_have_more_partners_than_a_tenth_of_its_benefits() {
+        let catalogue = catalogue_of(1_000, 200);
+        assert_eq!(catalogue.partners.len(), 200);
+        assert!(crate::validate::catalogue(&catalogue).is_ok());
+    }
 
     #[test]
     fn generates_valid_deterministic_catalogues_of_the_asked_size() {

@@ -34,6 +34,9 @@ mod openapi_tests;
 #[cfg(test)]
 mod property_tests;
 pub mod routes;
+pub mod scale;
+#[cfg(test)]
+mod scale_tests;
 pub mod scan;
 pub mod secrets;
 pub mod signups;

@@ -26,7 +26,7 @@ use crate::testing::{
 const DOCUMENT: &str = include_str!("../openapi.json");
 
 /// The public routes with their methods (the admin routes are `admin::routes::samples`).
-const PUBLIC: &[(&str, &str)] = &[
+pub(crate) const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/v1/health"),
     ("HEAD", "/v1/health"),
     ("GET", "/v1/catalog"),

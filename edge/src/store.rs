@@ -270,3 +270,28 @@ impl Kv for MemoryKv {
         self.operations.set(0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_workers_kv_the_1001st_operation_and_a_bulk_read_of_101_keys_fail() {
+        let kv = MemoryKv::new();
+        kv.insert("a", "1", None);
+        let keys: Vec<String> = (0..BULK_READ).map(|i| format!("k{i}")).collect();
+        let found = pollster::block_on(kv.get_bulk(&keys)).unwrap();
+        assert_eq!(found.len(), BULK_READ);
+        let too_many: Vec<String> = (0..=BULK_READ).map(|i| format!("k{i}")).collect();
+        assert!(pollster::block_on(kv.get_bulk(&too_many)).is_err());
+        kv.new_invocation();
+        for _ in 0..OPERATIONS_PER_INVOCATION {
+            pollster::block_on(kv.get("a")).unwrap();
+        }
+        assert!(pollster::block_on(kv.put("b", "2", PutOptions::default())).is_err());
+        assert_eq!(kv.most_operations(), OPERATIONS_PER_INVOCATION + 1);
+        kv.new_invocation();
+        assert_eq!(pollster::block_on(kv.get("a")).unwrap().unwrap().value, "1");
+        assert_eq!(kv.operations(), 1);
+    }
+}

@@ -179,12 +179,17 @@ async fn record(
         reason: reason.to_string(),
         ip: ip.to_string(),
     };
-    let key = audit_key(ctx.now_ms, &ctx.entropy);
+    let (key, options) = event_entry(&event, &ctx.entropy)?;
+    write_json(ctx.kv, &key, &event, options).await
+}
+
+/// Where `event` is stored, and how: kept three years, and again as metadata when it fits, so
+/// listings read the log without a read per event.
+pub fn event_entry(event: &Event, entropy: &[u8; 32]) -> Result<(String, PutOptions), ApiError> {
     let mut options = PutOptions::expiring(own_data::AUDIT_RETENTION_SECONDS);
-    // The event again as metadata, so listings read the log without a read per event.
-    let metadata = serde_json::to_value(&event)?;
+    let metadata = serde_json::to_value(event)?;
     if metadata.to_string().len() <= METADATA_BYTES {
         options.metadata = Some(metadata);
     }
-    write_json(ctx.kv, &key, &event, options).await
+    Ok((audit_key(event.at_ms, entropy), options))
 }
