@@ -195,9 +195,9 @@ pub fn signups(n: usize, partners: usize, now_ms: u64) -> impl Iterator<Item = S
         };
         // One in 50 arrived in the last two days (what the dashboard reads from arrival keys).
         let age_ms = if i % 50 == 0 {
-            rng.below(2 * DAY_MS as usize) as u64
+            rng.next() % (2 * DAY_MS)
         } else {
-            2 * DAY_MS + rng.below(398 * DAY_MS as usize) as u64
+            2 * DAY_MS + rng.next() % (398 * DAY_MS)
         };
         let partners = if rng.below(5) == 0 {
             vec![format!("partner-{}", rng.below(partners.max(1)))]

@@ -7,12 +7,13 @@ use guanai_core::wire::BenefitChange;
 use guanai_core::{Benefit, QualificationLevel, ServiceArea, Text};
 use leptos::prelude::*;
 
-use crate::catalogue::{DraftBenefit, DraftPartner};
+use crate::catalogue::DraftBenefit;
 use crate::ui::{
     Check, Choice, DraftFooter, DraftForm, DraftHeading, Field, Input, bind, label, region_name,
     region_options, t,
 };
 use crate::{admin, t_str};
+use guanai_core::wire::PartnerChoice;
 
 fn empty_benefit(partner: &str) -> Benefit {
     Benefit {
@@ -39,7 +40,7 @@ pub fn BenefitForm(
     /// The draft to edit; `None` for a new benefit.
     draft: Option<DraftBenefit>,
     /// Partners to choose from.
-    partners: Vec<DraftPartner>,
+    partners: Vec<PartnerChoice>,
     /// Called with a confirmation once the server has stored it.
     saved: Callback<Text>,
     /// Leaves the form without saving.
@@ -47,10 +48,7 @@ pub fn BenefitForm(
 ) -> impl IntoView {
     let lang = admin().lang;
     let is_new = draft.is_none();
-    let first_partner = partners
-        .first()
-        .map(|p| p.partner.id.clone())
-        .unwrap_or_default();
+    let first_partner = partners.first().map(|p| p.id.clone()).unwrap_or_default();
     let state = RwSignal::new(
         draft
             .as_ref()
@@ -125,12 +123,7 @@ pub fn BenefitForm(
         let lang = lang.get();
         partners
             .iter()
-            .map(|p| {
-                (
-                    p.partner.id.clone(),
-                    format!("{} ({})", p.partner.name.get(lang), p.partner.id),
-                )
-            })
+            .map(|p| (p.id.clone(), format!("{} ({})", p.name.get(lang), p.id)))
             .collect()
     });
     let area_options = Signal::derive(move || {

@@ -1,9 +1,16 @@
 //! Partners and benefits: the drafts staff edit, publishing them as a new catalogue snapshot,
 //! rolling back to an earlier one, CSV import and the Open Referral HSDS export.
+//!
+//! At programme size (10,000 benefits, 2,000 partners) the page never holds the whole
+//! catalogue: each list shows a page of 100 with "load more" and a search the server runs; the
+//! long jobs (drafts from the published catalogue, a large import) go a page of 900 writes at
+//! a time, with a progress bar, and resume where they stopped.
 
 pub use guanai_core::model::{DraftBenefit, DraftPartner};
 use guanai_core::staff::Action;
-use guanai_core::wire::{DraftsCreated, Empty, PublishOptions, Published, Rollback};
+use guanai_core::wire::{
+    DraftPage, DraftsCreated, Imported, PartnerChoice, PublishOptions, Published, Resume, Rollback,
+};
 use guanai_core::{Lang, Text};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -14,12 +21,131 @@ use crate::partner_form::PartnerForm;
 use crate::ui::{Check, Choice, Done, Problem, label, t, when};
 use crate::{admin, t_str};
 
-/// `GET /v1/admin/catalog`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-pub struct Drafts {
-    pub partners: Vec<DraftPartner>,
-    pub benefits: Vec<DraftBenefit>,
-    pub published: Option<String>,
+/// One list of drafts as the server pages it: the rows so far and where it goes on.
+struct DraftList<T: Send + Sync + 'static> {
+    rows: RwSignal<Vec<T>>,
+    cursor: RwSignal<Option<String>>,
+}
+
+// By hand: a derive would ask `T: Copy`, and signals are `Copy` whatever they hold.
+impl<T: Send + Sync + 'static> Clone for DraftList<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for DraftList<T> {}
+
+impl<T: Clone + Send + Sync + 'static> DraftList<T> {
+    fn new() -> DraftList<T> {
+        DraftList {
+            rows: RwSignal::new(Vec::new()),
+            cursor: RwSignal::new(None),
+        }
+    }
+
+    fn take(self, rows: Vec<T>, cursor: Option<String>, more: bool) {
+        self.cursor.set(cursor);
+        if more {
+            self.rows.update(|all| all.extend(rows));
+        } else {
+            self.rows.set(rows);
+        }
+    }
+}
+
+/// What the page holds of the catalogue: a page of each list, the search, the published
+/// version, and the partner choices (names for the benefit list and its form). Its operations
+/// load, search and page.
+#[derive(Clone, Copy)]
+struct Drafts {
+    partners: DraftList<DraftPartner>,
+    benefits: DraftList<DraftBenefit>,
+    query: RwSignal<String>,
+    published: RwSignal<Option<String>>,
+    choices: RwSignal<Vec<PartnerChoice>>,
+    loading: RwSignal<bool>,
+    failure: RwSignal<Option<Failure>>,
+}
+
+impl Drafts {
+    fn new(failure: RwSignal<Option<Failure>>) -> Drafts {
+        Drafts {
+            partners: DraftList::new(),
+            benefits: DraftList::new(),
+            query: RwSignal::new(String::new()),
+            published: RwSignal::new(None),
+            choices: RwSignal::new(Vec::new()),
+            loading: RwSignal::new(false),
+            failure,
+        }
+    }
+
+    /// The first page of both lists for the current search, and the partner choices.
+    fn reload(self) {
+        self.fetch(None);
+        leptos::task::spawn_local(async move {
+            if let Ok(choices) =
+                api::get::<Vec<PartnerChoice>>("/v1/admin/catalog/partner-choices").await
+            {
+                self.choices.set(choices);
+            }
+        });
+    }
+
+    /// The next page of one list (`partners` or `benefits`).
+    fn more(self, kind: &'static str) {
+        self.fetch(Some(kind));
+    }
+
+    fn fetch(self, more: Option<&'static str>) {
+        let mut query = vec![("q", self.query.get_untracked())];
+        if let Some(kind) = more {
+            let cursor = match kind {
+                "partners" => self.partners.cursor.get_untracked(),
+                _ => self.benefits.cursor.get_untracked(),
+            };
+            query.push(("kind", kind.to_string()));
+            let name = if kind == "partners" {
+                "partners_cursor"
+            } else {
+                "benefits_cursor"
+            };
+            query.push((name, cursor.unwrap_or_default()));
+        }
+        let url = api::with_query("/v1/admin/catalog", &query);
+        self.loading.set(true);
+        leptos::task::spawn_local(async move {
+            match api::get::<DraftPage>(&url).await {
+                Ok(page) => {
+                    self.published.set(page.published);
+                    if more != Some("benefits") {
+                        let appending = more.is_some();
+                        self.partners
+                            .take(page.partners, page.partners_cursor, appending);
+                    }
+                    if more != Some("partners") {
+                        let appending = more.is_some();
+                        self.benefits
+                            .take(page.benefits, page.benefits_cursor, appending);
+                    }
+                }
+                Err(problem) => self.failure.set(Some(problem)),
+            }
+            self.loading.set(false);
+        });
+    }
+
+    /// The name of partner `id` in `lang`, or the id while the choices are not in.
+    fn partner_name(self, id: &str, lang: Lang) -> String {
+        self.choices.with(|choices| {
+            choices
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.get(lang).to_string())
+                .unwrap_or_else(|| id.to_string())
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -50,28 +176,19 @@ pub fn CataloguePage() -> impl IntoView {
     let session = admin.session.get_untracked();
     let may = |action| session.as_ref().is_some_and(|s| s.may(action));
     let (may_edit, may_publish) = (may(Action::Edit), may(Action::Publish));
-    let drafts = LocalResource::new(|| api::get::<Drafts>("/v1/admin/catalog"));
+    let failure = RwSignal::new(None::<Failure>);
+    let drafts = Drafts::new(failure);
+    drafts.reload();
     let versions = LocalResource::new(|| api::get::<Versions>("/v1/admin/catalog/versions"));
     let editing = RwSignal::new(Editing::Nothing);
-    let failure = RwSignal::new(None::<Failure>);
     let done = RwSignal::new(None::<Text>);
     let saved = Callback::new(move |message: Text| {
         editing.set(Editing::Nothing);
         done.set(Some(message));
-        drafts.refetch();
+        drafts.reload();
     });
     let cancel = Callback::new(move |()| editing.set(Editing::Nothing));
 
-    let lists = move || {
-        let lang = lang.get();
-        drafts.get().map(|answer| match answer {
-            Ok(drafts) => view! { <DraftLists drafts lang editing may_edit /> }.into_any(),
-            Err(problem) => {
-                failure.set(Some(problem));
-                ().into_any()
-            }
-        })
-    };
     view! {
         <Show
             when=move || editing.with(|e| *e == Editing::Nothing)
@@ -79,14 +196,12 @@ pub fn CataloguePage() -> impl IntoView {
                 Editing::Partner(draft) => view! { <PartnerForm draft saved cancel /> }.into_any(),
                 Editing::Benefit(draft) => {
                     // An association admin adds offers for their association's partners only.
-                    // Read untracked: a reload of the drafts (after an action, an import) must not
-                    // re-create the form and throw away what staff have typed.
+                    // Read untracked: a reload of the choices (after an action, an import) must
+                    // not re-create the form and throw away what staff have typed.
                     let own = admin.session.with_untracked(|s| s.as_ref().and_then(|s| s.staff.association));
-                    let partners: Vec<DraftPartner> = drafts
+                    let partners: Vec<PartnerChoice> = drafts
+                        .choices
                         .get_untracked()
-                        .and_then(Result::ok)
-                        .map(|d| d.partners)
-                        .unwrap_or_default()
                         .into_iter()
                         .filter(|p| own.is_none() || p.association == own)
                         .collect();
@@ -99,16 +214,35 @@ pub fn CataloguePage() -> impl IntoView {
             <Problem failure />
             <Publishing drafts versions may_publish done failure />
             <Show when=move || may_edit>
-                <Import on_done=Callback::new(move |message| { done.set(Some(message)); drafts.refetch(); }) />
+                <Import on_done=Callback::new(move |message| { done.set(Some(message)); drafts.reload(); }) />
                 <div class="toolbar">
                     <button type="button" class="new-partner" on:click=move |_| editing.set(Editing::Partner(None))>{t("新建合作单位", "New partner")}</button>
-                    <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None)) disabled=move || drafts.with(Option::is_none)>{t("新建福利", "New benefit")}</button>
+                    <button type="button" class="new-benefit" on:click=move |_| editing.set(Editing::Benefit(None)) disabled=move || drafts.choices.with(Vec::is_empty)>{t("新建福利", "New benefit")}</button>
                 </div>
             </Show>
-            <Transition fallback=move || view! { <p class="loading" role="status">{t("正在加载…", "Loading…")}</p> }>
-                {lists}
-            </Transition>
+            <Search drafts />
+            {move || view! { <DraftLists drafts lang=lang.get() editing may_edit /> }}
         </Show>
+    }
+}
+
+/// The search over both lists, run by the server over every draft.
+#[component]
+fn Search(drafts: Drafts) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let id = crate::ui::next_id("draft-search");
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        drafts.query.set(typed.get_untracked().trim().to_string());
+        drafts.fetch(None);
+    };
+    view! {
+        <form class="toolbar search" role="search" on:submit=submit>
+            <label for=id.clone()>{t("搜索草稿（编号、名称、标题）", "Search drafts (id, name, title)")}</label>
+            <input id=id type="search" prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e)) />
+            <button type="submit" class="secondary">{t("搜索", "Search")}</button>
+            <span role="status" class="loading">{move || drafts.loading.get().then(|| t_str(admin().lang.get(), "正在加载…", "Loading…"))}</span>
+        </form>
     }
 }
 
@@ -116,8 +250,8 @@ pub fn CataloguePage() -> impl IntoView {
 /// plan admins, earlier versions to roll back to, and the HSDS export.
 #[component]
 fn Publishing(
-    /// The drafts (refetched after an action).
-    drafts: LocalResource<Result<Drafts, Failure>>,
+    /// The drafts (reloaded after an action).
+    drafts: Drafts,
     /// The published versions (refetched after an action).
     versions: LocalResource<Result<Versions, Failure>>,
     /// Whether the publishing actions are offered.
@@ -144,7 +278,7 @@ fn Publishing(
                 Ok(answer) => {
                     let fallback = || Text::new("已完成。", "Done.");
                     done.set(Some(said(answer).unwrap_or_else(fallback)));
-                    drafts.refetch();
+                    drafts.reload();
                     versions.refetch();
                 }
                 Err(problem) => failure.set(Some(problem)),
@@ -175,18 +309,44 @@ fn Publishing(
             },
         )
     };
+    // Drafts from the published catalogue go a page of 900 writes at a time; the bar shows how
+    // far, and after a failure "continue" goes on from the last page that was stored.
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let resume_at = RwSignal::new(None::<String>);
     let from_published = move |_| {
-        act(
-            "/v1/admin/catalog/drafts-from-published",
-            wire_body(&Empty {}),
-            |answer| {
-                let DraftsCreated { created: n } = serde_json::from_value(answer).ok()?;
-                Some(Text::new(
-                    format!("已从发布版本新建 {n} 份草稿。"),
-                    format!("{n} drafts created from the published catalogue."),
-                ))
-            },
-        )
+        busy.set(true);
+        failure.set(None);
+        done.set(None);
+        leptos::task::spawn_local(async move {
+            let mut created = 0;
+            loop {
+                let body = wire_body(&Resume {
+                    cursor: resume_at.get_untracked(),
+                });
+                let path = "/v1/admin/catalog/drafts-from-published";
+                match api::send_text::<DraftsCreated>("POST", path, "application/json", body).await
+                {
+                    Ok(page) => {
+                        created += page.created;
+                        progress.set(Some((page.done, page.total)));
+                        resume_at.set(page.cursor.clone());
+                        if page.cursor.is_none() {
+                            done.set(Some(Text::new(
+                                format!("已从发布版本新建 {created} 份草稿。"),
+                                format!("{created} drafts created from the published catalogue."),
+                            )));
+                            break;
+                        }
+                    }
+                    Err(problem) => {
+                        failure.set(Some(problem));
+                        break;
+                    }
+                }
+            }
+            drafts.reload();
+            busy.set(false);
+        });
     };
     let rollback = move |version: String| {
         act(
@@ -203,14 +363,13 @@ fn Publishing(
     };
     let published = move || {
         drafts
+            .published
             .get()
-            .and_then(Result::ok)
-            .and_then(|d| d.published)
             .unwrap_or_else(|| t_str(lang.get(), "尚未发布", "nothing yet").to_string())
     };
     let version_rows = move || {
         let lang = lang.get();
-        let current = drafts.get().and_then(Result::ok).and_then(|d| d.published);
+        let current = drafts.published.get();
         versions
             .get()
             .and_then(Result::ok)
@@ -250,8 +409,15 @@ fn Publishing(
                 <div class="toolbar">
                     <Check label=label("标记为示例数据", "Mark as sample data") checked=sample.into() set=Callback::new(move |v| sample.set(v)) />
                     <button type="button" class="publish" on:click=publish disabled=move || busy.get()>{t("发布草稿为新版本", "Publish the drafts as a new version")}</button>
-                    <button type="button" class="secondary" on:click=from_published disabled=move || busy.get()>{t("从发布版本开始编辑", "Start editing from the published version")}</button>
+                    <button type="button" class="secondary" on:click=from_published disabled=move || busy.get()>
+                        {move || if resume_at.get().is_some() && !busy.get() {
+                            t_str(lang.get(), "继续从发布版本新建草稿", "Continue creating drafts from the published version")
+                        } else {
+                            t_str(lang.get(), "从发布版本开始编辑", "Start editing from the published version")
+                        }}
+                    </button>
                 </div>
+                <Progress progress label=label("从发布版本新建草稿", "Drafts from the published version") />
             </Show>
             <details>
                 <summary>{t("历史版本", "Earlier versions")}</summary>
@@ -266,7 +432,7 @@ fn Publishing(
     }
 }
 
-/// The partner and benefit drafts as tables, each row with its edit button.
+/// The partner and benefit drafts as tables, a page at a time, each row with its edit button.
 #[component]
 fn DraftLists(
     /// The drafts.
@@ -278,16 +444,6 @@ fn DraftLists(
     /// Whether the edit buttons are offered.
     may_edit: bool,
 ) -> impl IntoView {
-    let partner_name = {
-        let partners = drafts.partners.clone();
-        move |id: &str| {
-            partners
-                .iter()
-                .find(|p| p.partner.id == id)
-                .map(|p| p.partner.name.get(lang).to_string())
-                .unwrap_or_else(|| id.to_string())
-        }
-    };
     let state = move |archived: bool| {
         if archived {
             t_str(lang, "已归档", "Archived")
@@ -295,86 +451,100 @@ fn DraftLists(
             t_str(lang, "合作中", "Active")
         }
     };
-    let partners = drafts
-        .partners
-        .iter()
-        .map(|draft| {
-            let name = draft.partner.name.get(lang).to_string();
-            let opened = draft.clone();
-            view! {
-                <tr data-partner=draft.partner.id.clone()>
-                    <td>{name.clone()}</td>
-                    <td><code>{draft.partner.id.clone()}</code></td>
-                    <td>{draft.partner.kind.label().get(lang).to_string()}</td>
-                    <td>{draft.association.map(|a| a.name().get(lang).to_string()).unwrap_or_else(|| t_str(lang, "全计划", "Plan-wide").to_string())}</td>
-                    <td>{draft.partner.locations.len()}</td>
-                    <td>{state(draft.archived)}</td>
-                    <td>{format!("{} · {}", draft.updated_by, when(draft.updated_at_ms))}</td>
-                    <td>
-                        <Show when=move || may_edit>
-                            <button type="button" class="secondary" on:click={
-                                let opened = opened.clone();
-                                move |_| editing.set(Editing::Partner(Some(opened.clone())))
-                            }>
-                                {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{name.clone()}</span>
-                            </button>
-                        </Show>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let benefits = drafts
-        .benefits
-        .iter()
-        .map(|draft| {
-            let title = draft.benefit.title.get(lang).to_string();
-            let opened = draft.clone();
-            let validity = match (draft.benefit.valid_from, draft.benefit.valid_until) {
-                (None, None) => t_str(lang, "长期", "No end date").to_string(),
-                (from, until) => format!(
-                    "{} – {}",
-                    from.map(guanai_core::time::iso_date).unwrap_or_default(),
-                    until.map(guanai_core::time::iso_date).unwrap_or_default()
-                ),
-            };
-            view! {
-                <tr data-benefit=draft.benefit.id.clone()>
-                    <td>{title.clone()}</td>
-                    <td><code>{draft.benefit.id.clone()}</code></td>
-                    <td>{partner_name(&draft.benefit.partner)}</td>
-                    <td>{draft.benefit.area.label().get(lang).to_string()}</td>
-                    <td>{validity}</td>
-                    <td>{state(draft.archived)}</td>
-                    <td>
-                        <Show when=move || may_edit>
-                            <button type="button" class="secondary" on:click={
-                                let opened = opened.clone();
-                                move |_| editing.set(Editing::Benefit(Some(opened.clone())))
-                            }>
-                                {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{title.clone()}</span>
-                            </button>
-                        </Show>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let nothing_yet = drafts.partners.is_empty().then(|| {
+    let partner_row = move |draft: DraftPartner| {
+        let name = draft.partner.name.get(lang).to_string();
+        let opened = draft.clone();
         view! {
-            <p class="notice">
-                {t_str(
+            <tr data-partner=draft.partner.id.clone()>
+                <td>{name.clone()}</td>
+                <td><code>{draft.partner.id.clone()}</code></td>
+                <td>{draft.partner.kind.label().get(lang).to_string()}</td>
+                <td>{draft.association.map(|a| a.name().get(lang).to_string()).unwrap_or_else(|| t_str(lang, "全计划", "Plan-wide").to_string())}</td>
+                <td>{draft.partner.locations.len()}</td>
+                <td>{state(draft.archived)}</td>
+                <td>{format!("{} · {}", draft.updated_by, when(draft.updated_at_ms))}</td>
+                <td>
+                    <Show when=move || may_edit>
+                        <button type="button" class="secondary" on:click={
+                            let opened = opened.clone();
+                            move |_| editing.set(Editing::Partner(Some(opened.clone())))
+                        }>
+                            {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{name.clone()}</span>
+                        </button>
+                    </Show>
+                </td>
+            </tr>
+        }
+    };
+    let benefit_row = move |draft: DraftBenefit| {
+        let title = draft.benefit.title.get(lang).to_string();
+        let opened = draft.clone();
+        let validity = match (draft.benefit.valid_from, draft.benefit.valid_until) {
+            (None, None) => t_str(lang, "长期", "No end date").to_string(),
+            (from, until) => format!(
+                "{} – {}",
+                from.map(guanai_core::time::iso_date).unwrap_or_default(),
+                until.map(guanai_core::time::iso_date).unwrap_or_default()
+            ),
+        };
+        let partner = draft.benefit.partner.clone();
+        view! {
+            <tr data-benefit=draft.benefit.id.clone()>
+                <td>{title.clone()}</td>
+                <td><code>{draft.benefit.id.clone()}</code></td>
+                <td>{move || drafts.partner_name(&partner, lang)}</td>
+                <td>{draft.benefit.area.label().get(lang).to_string()}</td>
+                <td>{validity}</td>
+                <td>{state(draft.archived)}</td>
+                <td>
+                    <Show when=move || may_edit>
+                        <button type="button" class="secondary" on:click={
+                            let opened = opened.clone();
+                            move |_| editing.set(Editing::Benefit(Some(opened.clone())))
+                        }>
+                            {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{title.clone()}</span>
+                        </button>
+                    </Show>
+                </td>
+            </tr>
+        }
+    };
+    let nothing_yet = move || {
+        (drafts.partners.rows.with(Vec::is_empty) && !drafts.loading.get()).then(|| {
+            let text = if drafts.query.with(String::is_empty) {
+                t_str(
                     lang,
                     "还没有草稿。可从发布版本开始编辑（计划管理员），或新建、从 CSV 导入。",
                     "No drafts yet. Start from the published version (plan admins), or create or import from CSV.",
-                )}
-            </p>
+                )
+            } else {
+                t_str(lang, "没有符合搜索的合作单位。", "No partner matches the search.")
+            };
+            view! { <p class="notice">{text}</p> }
+        })
+    };
+    let more = move |kind: &'static str, cursor: RwSignal<Option<String>>| {
+        move || {
+            cursor.with(Option::is_some).then(|| {
+                view! {
+                    <button type="button" class="secondary more" on:click=move |_| drafts.more(kind) disabled=move || drafts.loading.get()>
+                        {if kind == "partners" { t_str(lang, "加载更多合作单位", "Load more partners") } else { t_str(lang, "加载更多福利", "Load more benefits") }}
+                    </button>
+                }
+            })
         }
-    });
+    };
+    let shown = move |n: usize, complete: bool| {
+        if complete {
+            format!(" ({n})")
+        } else {
+            format!(" ({} {n}+)", t_str(lang, "已显示", "showing"))
+        }
+    };
     view! {
         {nothing_yet}
         <section aria-labelledby="partners-heading">
-            <h2 id="partners-heading">{t_str(lang, "合作单位草稿", "Partner drafts")}" ("{drafts.partners.len()}")"</h2>
+            <h2 id="partners-heading">{t_str(lang, "合作单位草稿", "Partner drafts")}{move || shown(drafts.partners.rows.with(Vec::len), drafts.partners.cursor.with(Option::is_none))}</h2>
             <table class="list partners">
                 <thead><tr>
                     <th scope="col">{t_str(lang, "名称", "Name")}</th>
@@ -386,11 +556,12 @@ fn DraftLists(
                     <th scope="col">{t_str(lang, "最后修改", "Last change")}</th>
                     <th scope="col"><span class="visually-hidden">{t_str(lang, "操作", "Actions")}</span></th>
                 </tr></thead>
-                <tbody>{partners}</tbody>
+                <tbody>{move || drafts.partners.rows.get().into_iter().map(partner_row).collect_view()}</tbody>
             </table>
+            {more("partners", drafts.partners.cursor)}
         </section>
         <section aria-labelledby="benefits-heading">
-            <h2 id="benefits-heading">{t_str(lang, "福利草稿", "Benefit drafts")}" ("{drafts.benefits.len()}")"</h2>
+            <h2 id="benefits-heading">{t_str(lang, "福利草稿", "Benefit drafts")}{move || shown(drafts.benefits.rows.with(Vec::len), drafts.benefits.cursor.with(Option::is_none))}</h2>
             <table class="list benefits">
                 <thead><tr>
                     <th scope="col">{t_str(lang, "标题", "Title")}</th>
@@ -401,9 +572,35 @@ fn DraftLists(
                     <th scope="col">{t_str(lang, "状态", "Status")}</th>
                     <th scope="col"><span class="visually-hidden">{t_str(lang, "操作", "Actions")}</span></th>
                 </tr></thead>
-                <tbody>{benefits}</tbody>
+                <tbody>{move || drafts.benefits.rows.get().into_iter().map(benefit_row).collect_view()}</tbody>
             </table>
+            {more("benefits", drafts.benefits.cursor)}
         </section>
+    }
+}
+
+/// How far a long job is: a labelled bar and the count, announced politely.
+#[component]
+fn Progress(
+    /// Items done and in all, once the job has started.
+    progress: RwSignal<Option<(usize, usize)>>,
+    /// What the job is.
+    label: Signal<String>,
+) -> impl IntoView {
+    let lang = admin().lang;
+    move || {
+        progress.get().map(|(done, total)| {
+            let text = match lang.get() {
+                Lang::ZhCn => format!("{}：{done} / {total}", label.get()),
+                Lang::En => format!("{}: {done} of {total}", label.get()),
+            };
+            view! {
+                <div class="progress">
+                    <progress max=total.max(1).to_string() value=done.to_string() aria-label=label.get()></progress>
+                    <span role="status">{text}</span>
+                </div>
+            }
+        })
     }
 }
 
@@ -419,6 +616,36 @@ fn Import(
     let busy = RwSignal::new(false);
     let file_ref = NodeRef::<leptos::html::Input>::new();
     let file_id = crate::ui::next_id("import");
+    // A file of more than 900 rows is stored a page at a time: the bar shows how far, and a
+    // page that failed can be sent again ("continue") without uploading the file again.
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let resume_at = RwSignal::new(None::<String>);
+    let store_pages = move |mut path: String, mut body: String| async move {
+        loop {
+            let sent =
+                api::send_text::<Imported>("POST", &path, "text/csv; charset=utf-8", body).await;
+            match sent {
+                Ok(answer) => {
+                    progress.set(Some((answer.written, answer.total)));
+                    resume_at.set(answer.cursor.clone());
+                    let Some(cursor) = answer.cursor else {
+                        let (p, b) = (answer.partners, answer.benefits);
+                        on_done.run(Text::new(
+                            format!("已导入为草稿：{p} 家合作单位，{b} 项福利。"),
+                            format!("Imported as drafts: {p} partners, {b} benefits."),
+                        ));
+                        return;
+                    };
+                    path = api::with_query("/v1/admin/catalog/import", &[("cursor", cursor)]);
+                    body = String::new();
+                }
+                Err(problem) => {
+                    failure.set(Some(problem));
+                    return;
+                }
+            }
+        }
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(file) = file_ref
@@ -436,6 +663,7 @@ fn Import(
         };
         busy.set(true);
         failure.set(None);
+        progress.set(None);
         let kind = kind.get_untracked();
         leptos::task::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
@@ -443,27 +671,21 @@ fn Import(
                 .ok()
                 .and_then(|t| t.as_string())
                 .unwrap_or_default();
-            let path = format!("/v1/admin/catalog/import?kind={kind}");
-            match api::send_text::<serde_json::Value>(
-                "POST",
-                &path,
-                "text/csv; charset=utf-8",
-                text,
-            )
-            .await
-            {
-                Ok(answer) => {
-                    let (p, b) = (
-                        answer["partners"].as_array().map_or(0, Vec::len),
-                        answer["benefits"].as_array().map_or(0, Vec::len),
-                    );
-                    on_done.run(Text::new(
-                        format!("已导入为草稿：{p} 家合作单位，{b} 项福利。"),
-                        format!("Imported as drafts: {p} partners, {b} benefits."),
-                    ));
-                }
-                Err(problem) => failure.set(Some(problem)),
-            }
+            resume_at.set(None);
+            let first = format!("/v1/admin/catalog/import?kind={kind}");
+            store_pages(first, text).await;
+            busy.set(false);
+        });
+    };
+    let resume = move |_| {
+        let Some(cursor) = resume_at.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            let next = api::with_query("/v1/admin/catalog/import", &[("cursor", cursor)]);
+            store_pages(next, String::new()).await;
             busy.set(false);
         });
     };
@@ -490,7 +712,13 @@ fn Import(
                     <input id=file_id type="file" accept=".csv,text/csv" node_ref=file_ref />
                 </div>
                 <Problem failure />
-                <button type="submit" class="secondary" disabled=move || busy.get()>{t("导入", "Import")}</button>
+                <Progress progress label=label("导入行数", "Rows imported") />
+                <div class="toolbar">
+                    <button type="submit" class="secondary" disabled=move || busy.get()>{t("导入", "Import")}</button>
+                    <Show when=move || resume_at.with(Option::is_some) && !busy.get()>
+                        <button type="button" class="secondary" on:click=resume>{t("继续导入", "Continue the import")}</button>
+                    </Show>
+                </div>
             </fieldset>
         </form>
         </details>
