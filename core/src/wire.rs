@@ -326,8 +326,9 @@ pub struct Published {
 /// The answer to `POST /v1/admin/catalog/drafts-from-published`: how many drafts this page of
 /// the work made, how far through the published items it is, and where to go on.
 ///
-/// A request writes at most [`WRITES_PER_PAGE`] drafts (Workers KV has no bulk write and allows
-/// 1,000 operations a request); the admin view sends `cursor` back until it is `None`.
+/// A request spends at most [`WRITES_PER_PAGE`] KV operations on its writes and bulk reads
+/// (Workers KV has no bulk write and allows 1,000 operations a request); the admin view sends
+/// `cursor` back until it is `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftsCreated {
     pub created: usize,

@@ -26,7 +26,8 @@ fn secret_of(answer: &Value) -> String {
     answer["secret"].as_str().expect("a secret").to_string()
 }
 
-fn me(method: &str, path: &str, secret: &str, body: Option<Value>) -> ApiRequest {
+/// A request to `/v1/me…` carrying the management secret, from a fixed client address.
+pub(crate) fn me(method: &str, path: &str, secret: &str, body: Option<Value>) -> ApiRequest {
     let request = ApiRequest::new(method, path)
         .with_header("authorization", &format!("Bearer {secret}"))
         .with_header("cf-connecting-ip", "198.51.100.9");

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::admin::routes::{Resolved, TABLE, resolve};
 use crate::form_tests::{envelope, post, sign_up, signup_form, solved_challenge};
 use crate::http::{ApiRequest, ApiResponse};
+use crate::me_tests::me;
 use crate::openapi_tests::PUBLIC;
 use crate::scale::{self, PROGRAMME};
 use crate::store::{Kv, MemoryKv, OPERATIONS_PER_INVOCATION};
@@ -180,15 +181,7 @@ fn public_routes(p: &mut Programme) {
     p.cost("POST /v1/signups");
     p.public.insert(("POST".into(), "/v1/signups".into()));
     let secret = json_of(&created)["secret"].as_str().unwrap().to_string();
-    let me = |method: &str, path: &str, body: Option<Value>| {
-        let request = ApiRequest::new(method, path)
-            .with_header("authorization", &format!("Bearer {secret}"))
-            .with_header("cf-connecting-ip", "198.51.100.9");
-        match body {
-            Some(body) => request.with_body(body.to_string()),
-            None => request,
-        }
-    };
+    let me = |method: &str, path: &str, body: Option<Value>| me(method, path, &secret, body);
     p.ask("GET /v1/me", me("GET", "/v1/me", None), 200);
     let mut correction = signup_form();
     correction["consents"]["partners"] = json!(["partner-1"]);

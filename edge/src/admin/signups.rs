@@ -308,7 +308,6 @@ pub async fn export(
     let mut next = None;
     while spent + per_page <= EXPORT_OPERATIONS {
         let Some(keys) = scan.page().await? else {
-            next = None;
             break;
         };
         spent += 1;
