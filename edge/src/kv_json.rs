@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::store::{BULK_READ, Kv, KvValue, PutOptions};
+use crate::store::{BULK_READ, Kv, PutOptions};
 
 /// The JSON value under `key`, if there is one.
 pub async fn read_json<T: DeserializeOwned>(
@@ -21,7 +21,7 @@ pub async fn read_json<T: DeserializeOwned>(
 }
 
 /// The values of `keys`, in their order, with bulk reads of [`BULK_READ`] (one operation each).
-pub async fn read_values(kv: &impl Kv, keys: &[String]) -> Result<Vec<Option<KvValue>>, ApiError> {
+pub async fn read_values(kv: &impl Kv, keys: &[String]) -> Result<Vec<Option<String>>, ApiError> {
     let mut values = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(BULK_READ) {
         values.extend(kv.get_bulk(chunk).await?);
@@ -39,7 +39,7 @@ pub async fn read_many<T: DeserializeOwned>(
         .into_iter()
         .zip(keys)
         .map(|(stored, key)| match stored {
-            Some(stored) => serde_json::from_str(&stored.value)
+            Some(value) => serde_json::from_str(&value)
                 .map(Some)
                 .map_err(|_| unreadable(key)),
             None => Ok(None),

@@ -73,7 +73,7 @@ impl<K: Kv> Kv for CachedSnapshot<'_, K> {
         Ok(())
     }
 
-    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<KvValue>>, StoreError> {
+    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
         self.inner.get_bulk(keys).await
     }
 

@@ -67,8 +67,10 @@ pub trait Kv {
         limit: usize,
     ) -> Result<KeyPage, StoreError>;
 
-    /// The values of up to [`BULK_READ`] `keys`, in their order, in one operation.
-    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<KvValue>>, StoreError>;
+    /// The values (without metadata) of up to [`BULK_READ`] `keys`, in their order, in one
+    /// operation. Values only: workers-rs 0.8.7 reads a bulk answer with metadata as objects
+    /// and fails on a missing key's `null` ("Reflect.get called on non-object").
+    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError>;
 
     /// A new invocation starts: a counting store starts counting again. Workers KV needs
     /// nothing, as every invocation gets its own binding.
@@ -250,7 +252,7 @@ impl Kv for MemoryKv {
         Ok(KeyPage { keys, cursor })
     }
 
-    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<KvValue>>, StoreError> {
+    async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
         self.operation()?;
         if keys.len() > BULK_READ {
             return Err(StoreError(format!(
@@ -262,7 +264,7 @@ impl Kv for MemoryKv {
         let entries = self.entries.borrow();
         Ok(keys
             .iter()
-            .map(|key| entries.get(key).map(|(value, _)| value.clone()))
+            .map(|key| entries.get(key).map(|(stored, _)| stored.value.clone()))
             .collect())
     }
 

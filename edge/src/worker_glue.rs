@@ -63,25 +63,14 @@ impl Kv for WorkersKv {
     async fn get_bulk(
         &self,
         keys: &[String],
-    ) -> std::result::Result<Vec<Option<KvValue>>, StoreError> {
+    ) -> std::result::Result<Vec<Option<String>>, StoreError> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut found = self
-            .0
-            .get_bulk(keys)
-            .text_with_metadata::<serde_json::Value>()
-            .await
-            .map_err(|error| {
-                StoreError(format!("KV bulk get {}: {error}", key_prefix(&keys[0])))
-            })?;
-        Ok(keys
-            .iter()
-            .map(|key| match found.remove(key) {
-                Some((Some(value), metadata)) => Some(KvValue { value, metadata }),
-                _ => None,
-            })
-            .collect())
+        let mut found = self.0.get_bulk(keys).text().await.map_err(|error| {
+            StoreError(format!("KV bulk get {}: {error}", key_prefix(&keys[0])))
+        })?;
+        Ok(keys.iter().map(|key| found.remove(key).flatten()).collect())
     }
 
     async fn delete(&self, key: &str) -> std::result::Result<(), StoreError> {

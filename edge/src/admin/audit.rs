@@ -47,7 +47,7 @@ async fn events(
     let names: Vec<String> = missing.iter().map(|&i| page.keys[i].0.clone()).collect();
     spent += names.len().div_ceil(BULK_READ);
     for (&i, stored) in missing.iter().zip(read_values(kv, &names).await?) {
-        events[i] = stored.and_then(|s| serde_json::from_str(&s.value).ok());
+        events[i] = stored.and_then(|value| serde_json::from_str(&value).ok());
     }
     Ok((events.into_iter().flatten().collect(), page.cursor, spent))
 }

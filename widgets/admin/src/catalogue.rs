@@ -241,7 +241,8 @@ fn Search(drafts: Drafts) -> impl IntoView {
             <label for=id.clone()>{t("搜索草稿（编号、名称、标题）", "Search drafts (id, name, title)")}</label>
             <input id=id type="search" prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e)) />
             <button type="submit" class="secondary">{t("搜索", "Search")}</button>
-            <span role="status" class="loading">{move || drafts.loading.get().then(|| t_str(admin().lang.get(), "正在加载…", "Loading…"))}</span>
+            // The live region stays; the `.loading` marker is there only while a page loads.
+            <span role="status">{move || drafts.loading.get().then(|| view! { <span class="loading">{t_str(admin().lang.get(), "正在加载…", "Loading…")}</span> })}</span>
         </form>
     }
 }
