@@ -12,6 +12,12 @@ pub const PASSWORD: &str = "admin view e2e password";
 
 /// A plan admin in local KV, as `cargo xtask admin create` would write it.
 pub fn plan_admin(username: &str) {
+    let (key, value, metadata) = plan_admin_entry(username);
+    kv_put(&key, &value, &metadata);
+}
+
+/// The key, value and metadata of a plan admin made as [`plan_admin`] makes one.
+pub fn plan_admin_entry(username: &str) -> (String, String, Value) {
     let staff = Staff {
         username: username.into(),
         role: Role::PlanAdmin,
@@ -25,11 +31,11 @@ pub fn plan_admin(username: &str) {
         "bootstrap",
     )
     .expect("a staff record");
-    kv_put(
-        &format!("staff:{username}"),
-        &serde_json::to_string(&record).expect("JSON"),
-        &guanai_edge::admin::records::staff_metadata(&staff),
-    );
+    (
+        format!("staff:{username}"),
+        serde_json::to_string(&record).expect("JSON"),
+        guanai_edge::admin::records::staff_metadata(&staff),
+    )
 }
 
 /// The id of the field labelled `label` (exact label text, required marker aside), once shown.
@@ -100,13 +106,26 @@ pub struct StaffSession {
     pub csrf: String,
 }
 
+/// Asks the shared test worker; see [`call_at`].
 pub fn call(
     method: &str,
     path: &str,
     who: Option<&StaffSession>,
     body: Option<Value>,
 ) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let url = format!("{}{path}", base());
+    call_at(&base(), method, path, who, body)
+}
+
+/// Sends `method path` to the worker at `base`, signed in as `who`, with a JSON `body`; returns
+/// status, headers and body.
+pub fn call_at(
+    base: &str,
+    method: &str,
+    path: &str,
+    who: Option<&StaffSession>,
+    body: Option<Value>,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let url = format!("{base}{path}");
     let agent = http();
     let mut headers: Vec<(&str, String)> = vec![("cf-connecting-ip", "192.0.2.50".into())];
     if let Some(who) = who {
@@ -152,7 +171,13 @@ pub fn json_of(bytes: &[u8]) -> Value {
 
 /// Signs `username` (made by [`plan_admin`]) in through the API.
 pub fn api_sign_in(username: &str) -> StaffSession {
-    let (status, headers, body) = call(
+    api_sign_in_at(&base(), username)
+}
+
+/// Signs `username` in through the API of the worker at `base`.
+pub fn api_sign_in_at(base: &str, username: &str) -> StaffSession {
+    let (status, headers, body) = call_at(
+        base,
         "POST",
         "/v1/admin/login",
         None,

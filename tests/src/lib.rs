@@ -6,6 +6,7 @@
 //! - `GUANAI_EXAMPLES`: the `examples/` directory, served from a second origin by [`HostSite`]
 
 pub mod admin;
+pub mod programme;
 pub mod widget;
 pub mod worker;
 

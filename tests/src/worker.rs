@@ -34,8 +34,15 @@ impl OwnWorker {
 
     /// Starts the worker described by the wrangler configuration `config`.
     pub fn start_config(config: &Path, state: &Path, port: u16) -> OwnWorker {
+        OwnWorker::start_with(config, state, port, &[])
+    }
+
+    /// As [`OwnWorker::start_config`], with more `wrangler dev` arguments (`--var NAME:value`,
+    /// `--test-scheduled`).
+    pub fn start_with(config: &Path, state: &Path, port: u16, extra: &[&str]) -> OwnWorker {
         let mut child = Command::new(env("GUANAI_WRANGLER"))
             .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(extra)
             .arg("--config")
             .arg(config)
             .args(["--inspector-port", &free_port().to_string()])
