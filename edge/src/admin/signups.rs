@@ -316,23 +316,22 @@ pub async fn export(
             .into_iter()
             .map(|(name, _)| name)
             .collect();
-        for chunk in names.chunks(BULK_READ) {
-            spent += 1;
-            for record in read_many::<SignupRecord>(ctx.kv, chunk)
-                .await?
-                .into_iter()
-                .flatten()
+        spent += names.len().div_ceil(BULK_READ);
+        // The page's bulk reads go out together (`read_many`), not one after another.
+        for record in read_many::<SignupRecord>(ctx.kv, &names)
+            .await?
+            .into_iter()
+            .flatten()
+        {
+            // Read, then dropped: consents are in the sealed record, not the listing.
+            if partner
+                .as_ref()
+                .is_some_and(|id| !record.consent.partners.contains(id))
             {
-                // Read, then dropped: consents are in the sealed record, not the listing.
-                if partner
-                    .as_ref()
-                    .is_some_and(|id| !record.consent.partners.contains(id))
-                {
-                    continue;
-                }
-                let personal = unseal(ctx, &record)?;
-                rows.push(export_row(&record, personal));
+                continue;
             }
+            let personal = unseal(ctx, &record)?;
+            rows.push(export_row(&record, personal));
         }
         next = scan.cursor();
     }
