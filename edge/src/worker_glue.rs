@@ -12,7 +12,7 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::routes::{self, Outcome};
 use crate::secrets::Secrets;
-use crate::snapshot_cache::{CachedSnapshot, SnapshotCache};
+use crate::snapshot_cache::{CachedSnapshot, SNAPSHOT_TTL_MS, SnapshotCache};
 use crate::store::{KeyPage, Kv, KvValue, PutOptions, StoreError};
 
 /// Binding names from wrangler.toml.
@@ -171,6 +171,11 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
         inner: &workers_kv,
         cache: SNAPSHOT_CACHE.with(|cache| *cache),
         now_ms,
+        ttl_ms: env
+            .var("SNAPSHOT_TTL_MS")
+            .ok()
+            .and_then(|value| value.to_string().trim().parse().ok())
+            .unwrap_or(SNAPSHOT_TTL_MS),
     };
     let limiter = WorkersLimiter(env.rate_limiter(FORM_LIMITER_BINDING).ok());
     let secrets = Secrets::from_lookup(|name| env.secret(name).ok().map(|value| value.to_string()));

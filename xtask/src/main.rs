@@ -33,7 +33,9 @@ const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin | fu
           (`test e2e`, `test lint native`: only those tiers, of lint, native, wasm, e2e)
   build   build the widget bundle (pkg/) and the worker; print artefact sizes
   bench   print performance figures (`bench login`: only what a staff login costs;
-          `bench pages`: only sizes and the example pages in Lighthouse)
+          `bench pages`: only sizes and the example pages in Lighthouse;
+          `bench scale`: only the programme at full size, time and KV operations;
+          `bench workers`: only paint, catalogue throughput and sign-ups on wrangler dev)
   admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)
   fuzz    run the property suites optimised, PROPTEST_CASES=20000 (`--cases N` to change)";
 

@@ -3,8 +3,15 @@
 //! - finder time to paint with 1,000 benefits, and a plain static HTML list of the same 1,000
 //!   items, in the same headless Chromium, alternating — medians and their ratio;
 //! - `GET /v1/catalog` throughput and latency of the Rust worker and of a minimal JavaScript
-//!   worker serving the same KV value, both under `wrangler dev`, alternating — and the ratio;
+//!   worker serving the same KV value, both under `wrangler dev`, alternating — and the ratio,
+//!   twice: both keeping the snapshot in isolate memory for 15 s, and both reading KV on every
+//!   request (comparing the Rust worker's cache with the JavaScript one's store said nothing);
 //! - sign-up requests per second on the Rust worker.
+//!
+//! With the argument `scale`, instead: the programme at full size (`guanai_edge::scale::
+//! PROGRAMME`, ≈ 260,000 keys) in a local KV of its own, and the time of the four requests that
+//! grow with it — publishing 10,000 benefits, exporting 50,000 sign-ups, the dashboard (before
+//! and after the scheduled rollup) and the first page of a rare status.
 //!
 //! xtask has built the worker and the bundle and started ChromeDriver; this program seeds its
 //! own local KV and starts its own workers. Environment as for the end-to-end tests:
@@ -15,8 +22,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use guanai_core::consent::NOTICE_VERSION;
+use guanai_e2e::admin::{StaffSession, api_sign_in_at, call_at, json_of};
+use guanai_e2e::programme::{now_ms, seed};
 use guanai_e2e::worker::{OwnWorker, free_port};
 use guanai_e2e::{browser, http, root, solved_challenge_from, wrangler_kv_in};
+use guanai_edge::scale::PROGRAMME;
 use serde_json::{Value, json};
 
 /// Benefits in the catalogue the paint and throughput figures use.
@@ -250,8 +260,160 @@ fn signup_figures(base: &str) -> Value {
     json!({ "signups_per_s": SIGNUPS as f64 / elapsed, "signups": SIGNUPS, "clients": CLIENTS })
 }
 
+/// Both workers serving `/v1/catalog` from the local KV in `state`, alternating: the Rust worker
+/// started with `rust_args`, the JavaScript one with `js_args`.
+fn catalogue_pair(state: &std::path::Path, rust_args: &[&str], js_args: &[&str]) -> Value {
+    let rust = OwnWorker::start_with(&root().join("wrangler.toml"), state, free_port(), rust_args);
+    let javascript = OwnWorker::start_with(
+        &root().join("tests/bench-js-worker/wrangler.toml"),
+        state,
+        free_port(),
+        js_args,
+    );
+    catalogue_figures(&rust.base(), &javascript.base())
+}
+
+/// The median of `runs` timings of `request` (milliseconds), after one untimed warm-up run.
+fn timed(runs: usize, mut request: impl FnMut()) -> f64 {
+    request();
+    median(
+        (0..runs)
+            .map(|_| {
+                let started = Instant::now();
+                request();
+                started.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect(),
+    )
+}
+
+/// `path` on the worker at `base` as `staff`, expecting `status`; returns the body.
+fn ask(base: &str, staff: &StaffSession, method: &str, path: &str, status: u16) -> Vec<u8> {
+    let body = (method == "POST").then(|| json!({}));
+    let (answered, _, bytes) = call_at(base, method, path, Some(staff), body);
+    assert_eq!(
+        answered,
+        status,
+        "{method} {path}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    bytes
+}
+
+fn scale_figures() -> Value {
+    const ADMIN: &str = "bench.admin";
+    let state = root().join("target/bench/scale-state");
+    let _ = std::fs::remove_dir_all(&state);
+    let started = Instant::now();
+    let keys = seed(&state, &PROGRAMME, now_ms(), ADMIN);
+    let seed_s = started.elapsed().as_secs_f64();
+    eprintln!("bench: {keys} keys in local KV in {seed_s:.0} s");
+    let worker = OwnWorker::start_with(
+        &root().join("wrangler.toml"),
+        &state,
+        free_port(),
+        &["--test-scheduled"],
+    );
+    let base = worker.base();
+    let staff = api_sign_in_at(&base, ADMIN);
+
+    let publish_ms = timed(2, || {
+        let answer = json_of(&ask(
+            &base,
+            &staff,
+            "POST",
+            "/v1/admin/catalog/publish",
+            201,
+        ));
+        assert_eq!(answer["benefits"], PROGRAMME.benefits, "{answer}");
+    });
+    let export_ms = timed(2, || {
+        let (status, headers, csv) =
+            call_at(&base, "GET", "/v1/admin/signups.csv", Some(&staff), None);
+        assert_eq!(status, 200);
+        assert!(headers.iter().all(|(name, _)| name != "x-next-cursor"));
+        let rows = csv.iter().filter(|byte| **byte == b'\n').count();
+        assert_eq!(rows, 1 + PROGRAMME.signups, "every sign-up in one file");
+    });
+    let dashboard = || {
+        ask(&base, &staff, "GET", "/v1/admin/insight", 200);
+    };
+    let dashboard_counting_ms = timed(3, dashboard);
+    let rollup_ms = timed(1, || {
+        let mut response = http()
+            .get(format!("{base}/__scheduled?cron=*/10+*+*+*+*"))
+            .call()
+            .expect("the scheduled event runs");
+        assert_eq!(
+            response.status(),
+            200,
+            "{:?}",
+            response.body_mut().read_to_string()
+        );
+    });
+    let dashboard_rolled_up_ms = timed(3, dashboard);
+    let rare_page_ms = timed(5, || {
+        let page = json_of(&ask(
+            &base,
+            &staff,
+            "GET",
+            "/v1/admin/signups?status=rejected",
+            200,
+        ));
+        assert_eq!(
+            page["signups"].as_array().map(Vec::len),
+            Some(50),
+            "a full page"
+        );
+    });
+    eprintln!(
+        "bench: publish {publish_ms:.0} ms, export {export_ms:.0} ms, dashboard {dashboard_counting_ms:.0} / {dashboard_rolled_up_ms:.0} ms, rollup {rollup_ms:.0} ms, rare page {rare_page_ms:.0} ms"
+    );
+    drop(worker);
+    // The floor: a JavaScript worker doing nothing but list and bulk-read the same keys, ten
+    // bulk reads at a time, on the same local KV.
+    let floor = OwnWorker::start_config(
+        &root().join("tests/bench-js-worker/wrangler.toml"),
+        &state,
+        free_port(),
+    );
+    let read_all = |prefix: &str, expected: usize| {
+        let url = format!("{}/read-all?prefix={prefix}", floor.base());
+        // Local KV takes tens of seconds for this: longer than the shared client waits.
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(600)))
+            .build()
+            .into();
+        timed(1, || {
+            let mut response = agent.get(&url).call().expect("the yardstick answers");
+            let read: Value =
+                serde_json::from_str(&response.body_mut().read_to_string().unwrap_or_default())
+                    .expect("JSON");
+            assert_eq!(read["keys"], expected, "{read}");
+        })
+    };
+    let read_signups_ms = read_all("signup:", PROGRAMME.signups);
+    let read_drafts_ms = read_all("draft-", PROGRAMME.benefits + PROGRAMME.partners);
+    json!({
+        "keys": keys,
+        "seed_s": seed_s,
+        "floor_read_50000_signups_ms": read_signups_ms,
+        "floor_read_12000_drafts_ms": read_drafts_ms,
+        "publish_10000_ms": publish_ms,
+        "export_50000_ms": export_ms,
+        "dashboard_counting_ms": dashboard_counting_ms,
+        "rollup_ms": rollup_ms,
+        "dashboard_rolled_up_ms": dashboard_rolled_up_ms,
+        "rare_status_first_page_ms": rare_page_ms,
+    })
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("scale") {
+        println!("{}", json!({ "scale": scale_figures() }));
+        return;
+    }
     let state = root().join("target/bench/catalog-state");
     let _ = std::fs::remove_dir_all(&state);
     let state_text = state.to_string_lossy().into_owned();
@@ -260,17 +422,19 @@ async fn main() {
     write_pages(&catalogue);
 
     let rust = OwnWorker::start(&state, free_port());
-    let javascript = OwnWorker::start_config(
-        &root().join("tests/bench-js-worker/wrangler.toml"),
-        &state,
-        free_port(),
-    );
     let paint = paint_figures(&rust.base()).await;
-    let catalogue = catalogue_figures(&rust.base(), &javascript.base());
-    drop(javascript);
     let signups = signup_figures(&rust.base());
+    drop(rust);
+    // Like with like: the snapshot kept 15 s in both isolates, then read from KV by both.
+    let cached = catalogue_pair(&state, &[], &["--var", "CACHE_MS:15000"]);
+    let uncached = catalogue_pair(&state, &["--var", "SNAPSHOT_TTL_MS:0"], &[]);
     println!(
         "{}",
-        json!({ "paint": paint, "catalogue": catalogue, "signups": signups, "benefits": BENEFITS })
+        json!({
+            "paint": paint,
+            "catalogue": {"cached": cached, "uncached": uncached},
+            "signups": signups,
+            "benefits": BENEFITS,
+        })
     );
 }
