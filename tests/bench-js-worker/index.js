@@ -21,36 +21,9 @@ async function published(env) {
   return entry;
 }
 
-// `GET /read-all?prefix=…`: every key under the prefix listed and its values read with bulk
-// reads of 100, ten at a time, as the Rust worker's exports and publishing read them — and
-// nothing else. The bench's floor for what local KV alone costs at programme size.
-async function readAll(env, prefix) {
-  let cursor;
-  let keys = 0;
-  do {
-    const page = await env.GUANAI_KV.list({ prefix, cursor, limit: 1000 });
-    cursor = page.list_complete ? undefined : page.cursor;
-    const names = page.keys.map((key) => key.name);
-    const chunks = [];
-    for (let i = 0; i < names.length; i += 100) {
-      chunks.push(names.slice(i, i + 100));
-    }
-    for (const values of await Promise.all(chunks.map((chunk) => env.GUANAI_KV.get(chunk)))) {
-      keys += [...values.values()].filter((value) => value !== null).length;
-    }
-  } while (cursor);
-  return new Response(JSON.stringify({ keys }), {
-    headers: { "content-type": "application/json" },
-  });
-}
-
 export default {
   async fetch(request, env) {
-    const url = new URL(request.url);
-    if (url.pathname === "/read-all") {
-      return readAll(env, url.searchParams.get("prefix") ?? "");
-    }
-    if (url.pathname !== "/v1/catalog") {
+    if (new URL(request.url).pathname !== "/v1/catalog") {
       return new Response("not found", { status: 404 });
     }
     const { value, metadata } = await published(env);

@@ -369,36 +369,9 @@ fn scale_figures() -> Value {
     eprintln!(
         "bench: publish {publish_ms:.0} ms, export {export_ms:.0} ms, dashboard {dashboard_counting_ms:.0} / {dashboard_rolled_up_ms:.0} ms, rollup {rollup_ms:.0} ms, rare page {rare_page_ms:.0} ms"
     );
-    drop(worker);
-    // The floor: a JavaScript worker doing nothing but list and bulk-read the same keys, ten
-    // bulk reads at a time, on the same local KV.
-    let floor = OwnWorker::start_config(
-        &root().join("tests/bench-js-worker/wrangler.toml"),
-        &state,
-        free_port(),
-    );
-    let read_all = |prefix: &str, expected: usize| {
-        let url = format!("{}/read-all?prefix={prefix}", floor.base());
-        // Local KV takes tens of seconds for this: longer than the shared client waits.
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(600)))
-            .build()
-            .into();
-        timed(1, || {
-            let mut response = agent.get(&url).call().expect("the yardstick answers");
-            let read: Value =
-                serde_json::from_str(&response.body_mut().read_to_string().unwrap_or_default())
-                    .expect("JSON");
-            assert_eq!(read["keys"], expected, "{read}");
-        })
-    };
-    let read_signups_ms = read_all("signup:", PROGRAMME.signups);
-    let read_drafts_ms = read_all("draft-", PROGRAMME.benefits + PROGRAMME.partners);
     json!({
         "keys": keys,
         "seed_s": seed_s,
-        "floor_read_50000_signups_ms": read_signups_ms,
-        "floor_read_12000_drafts_ms": read_drafts_ms,
         "publish_10000_ms": publish_ms,
         "export_50000_ms": export_ms,
         "dashboard_counting_ms": dashboard_counting_ms,
