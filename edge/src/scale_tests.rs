@@ -181,19 +181,20 @@ fn public_routes(p: &mut Programme) {
     p.cost("POST /v1/signups");
     p.public.insert(("POST".into(), "/v1/signups".into()));
     let secret = json_of(&created)["secret"].as_str().unwrap().to_string();
-    let me = |method: &str, path: &str, body: Option<Value>| me(method, path, &secret, body);
-    p.ask("GET /v1/me", me("GET", "/v1/me", None), 200);
+    // The person's own requests, with the secret the sign-up answered.
+    let theirs = |method: &str, path: &str, body: Option<Value>| me(method, path, &secret, body);
+    p.ask("GET /v1/me", theirs("GET", "/v1/me", None), 200);
     let mut correction = signup_form();
     correction["consents"]["partners"] = json!(["partner-1"]);
     correction["employer"] = json!("海淀区社会工作服务中心");
-    p.ask("PUT /v1/me", me("PUT", "/v1/me", Some(correction)), 200);
+    p.ask("PUT /v1/me", theirs("PUT", "/v1/me", Some(correction)), 200);
     let withdrawal = json!({"consent": "partner", "partner": "partner-1"});
     p.ask(
         "POST /v1/me/withdraw",
-        me("POST", "/v1/me/withdraw", Some(withdrawal)),
+        theirs("POST", "/v1/me/withdraw", Some(withdrawal)),
         200,
     );
-    p.ask("DELETE /v1/me", me("DELETE", "/v1/me", None), 204);
+    p.ask("DELETE /v1/me", theirs("DELETE", "/v1/me", None), 204);
 
     let challenge = solved_challenge(&p.kv, 11);
     let body = envelope(crate::form_tests::application_form(), challenge);

@@ -165,6 +165,24 @@ pub fn call_at(
     (status, headers, bytes)
 }
 
+/// [`call_at`] that expects `status` and a JSON answer, and returns the answer.
+pub fn expect_at(
+    base: &str,
+    (method, path): (&str, &str),
+    who: Option<&StaffSession>,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let (answered, _, bytes) = call_at(base, method, path, who, body);
+    assert_eq!(
+        answered,
+        status,
+        "{method} {path}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    json_of(&bytes)
+}
+
 pub fn json_of(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).expect("JSON")
 }

@@ -389,15 +389,19 @@ pub fn kv_get(key: &str) -> String {
     wrangler_kv(&["key", "get", key, "--text"])
 }
 
-/// A secret from `.dev.vars`, as the local worker reads it.
-pub fn dev_secret(name: &str) -> [u8; 32] {
+/// The value of `name` in `.dev.vars`, the secrets the local worker reads.
+pub fn dev_var(name: &str) -> Option<String> {
     let vars = std::fs::read_to_string(root().join(".dev.vars"))
         .expect(".dev.vars exists (cargo xtask test writes it)");
-    let hex = vars
-        .lines()
+    vars.lines()
         .find_map(|line| line.strip_prefix(&format!("{name}=")))
-        .expect("the secret is set");
-    let bytes = guanai_core::challenge::unhex(hex.trim()).expect("hex");
+        .map(|value| value.trim().to_string())
+}
+
+/// A 32-byte key from `.dev.vars`, as the local worker reads it.
+pub fn dev_secret(name: &str) -> [u8; 32] {
+    let hex = dev_var(name).expect("the secret is set");
+    let bytes = guanai_core::challenge::unhex(&hex).expect("hex");
     bytes.try_into().expect("32 bytes")
 }
 

@@ -13,21 +13,14 @@ use guanai_edge::secrets::Secrets;
 use serde_json::{Value, json};
 
 use crate::worker::{OwnWorker, free_port};
-use crate::{http, root};
+use crate::{dev_var, http, root};
 
 /// Keys sent to the seeder per request.
 const BATCH: usize = 1_000;
 
 /// The secrets the local worker reads from `.dev.vars`.
 pub fn dev_secrets() -> Secrets {
-    let vars = std::fs::read_to_string(root().join(".dev.vars"))
-        .expect(".dev.vars exists (cargo xtask test writes it)");
-    Secrets::from_lookup(|name| {
-        vars.lines()
-            .find_map(|line| line.strip_prefix(&format!("{name}=")))
-            .map(|value| value.trim().to_string())
-    })
-    .expect("every secret is in .dev.vars")
+    Secrets::from_lookup(dev_var).expect("every secret is in .dev.vars")
 }
 
 /// Milliseconds since the Unix epoch.

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use guanai_core::wire::Status;
-use guanai_e2e::admin::{StaffSession, api_sign_in_at, call_at, json_of};
+use guanai_e2e::admin::{StaffSession, api_sign_in_at, call_at, expect_at};
 use guanai_e2e::programme::{now_ms, seed};
 use guanai_e2e::worker::{OwnWorker, free_port};
 use guanai_e2e::{http, root};
@@ -54,20 +54,25 @@ impl Programme {
         call_at(&self.worker.base(), "GET", path, Some(&self.staff), None)
     }
 
-    fn post(&self, path: &str, body: Value) -> Value {
-        let (status, _, answer) = call_at(
-            &self.worker.base(),
-            "POST",
-            path,
-            Some(&self.staff),
-            Some(body),
-        );
-        assert!(
-            status == 200 || status == 201,
-            "{path}: {status} {}",
-            String::from_utf8_lossy(&answer)
-        );
-        json_of(&answer)
+    fn post(&self, path: &str, body: Value, status: u16) -> Value {
+        let (base, staff) = (self.worker.base(), Some(&self.staff));
+        expect_at(&base, ("POST", path), staff, Some(body), status)
+    }
+
+    /// Every page of the list at `path?query`, following `cursor_field` to the end.
+    fn every_page(&self, path: &str, query: &str, cursor_field: &str) -> Vec<Value> {
+        let mut pages = Vec::new();
+        let mut url = format!("{path}?{query}");
+        loop {
+            let base = self.worker.base();
+            let page = expect_at(&base, ("GET", &url), Some(&self.staff), None, 200);
+            let cursor = page[cursor_field].as_str().map(str::to_string);
+            pages.push(page);
+            match cursor {
+                Some(cursor) => url = format!("{path}?{query}&{cursor_field}={cursor}"),
+                None => return pages,
+            }
+        }
     }
 
     /// Posts a CSV file (not JSON) as the admin view's import does.
@@ -108,29 +113,20 @@ fn staff_import_publish_page_and_export_a_programme_past_the_old_limits() {
 
     // Publishing 2,200 benefit drafts: read in bulk, past the ≈ 990 single reads a request had.
     let benefits = SCALE.benefits + IMPORTED;
-    let published = p.post("/v1/admin/catalog/publish", json!({}));
+    let published = p.post("/v1/admin/catalog/publish", json!({}), 201);
     assert_eq!(published["benefits"], benefits, "{published}");
     assert_eq!(published["partners"], SCALE.partners, "{published}");
-    let (status, _, catalog) = call_at(&p.worker.base(), "GET", "/v1/catalog", None, None);
-    assert_eq!(status, 200);
-    let catalog = json_of(&catalog);
+    let catalog = expect_at(&p.worker.base(), ("GET", "/v1/catalog"), None, None, 200);
     assert_eq!(catalog["benefits"].as_array().unwrap().len(), benefits);
 
     // The catalogue page: every draft exactly once, a page of 100 at a time.
     let mut seen = BTreeSet::new();
-    let mut query = String::from("kind=benefits");
-    loop {
-        let (status, _, page) = p.get(&format!("/v1/admin/catalog?{query}"));
-        assert_eq!(status, 200);
-        let page = json_of(&page);
+    let query = "kind=benefits";
+    for page in p.every_page("/v1/admin/catalog", query, "benefits_cursor") {
         let drafts = page["benefits"].as_array().unwrap();
         assert!(drafts.len() <= 100, "a page, not the catalogue");
         for draft in drafts {
             assert!(seen.insert(draft["benefit"]["id"].to_string()), "{draft}");
-        }
-        match page["benefits_cursor"].as_str() {
-            Some(cursor) => query = format!("kind=benefits&benefits_cursor={cursor}"),
-            None => break,
         }
     }
     assert_eq!(seen.len(), benefits);
@@ -138,7 +134,7 @@ fn staff_import_publish_page_and_export_a_programme_past_the_old_limits() {
     // Drafts from the published catalogue walk it in pages to the end.
     let mut body = json!({});
     loop {
-        let answer = p.post("/v1/admin/catalog/drafts-from-published", body);
+        let answer = p.post("/v1/admin/catalog/drafts-from-published", body, 200);
         assert_eq!(answer["total"], SCALE.partners + benefits, "{answer}");
         match answer["cursor"].as_str() {
             Some(cursor) => body = json!({"cursor": cursor}),
@@ -155,18 +151,10 @@ fn staff_import_publish_page_and_export_a_programme_past_the_old_limits() {
         "the generated programme has rejected sign-ups"
     );
     let mut found = 0;
-    let mut query = String::from("status=rejected");
-    loop {
-        let (status, _, page) = p.get(&format!("/v1/admin/signups?{query}"));
-        assert_eq!(status, 200);
-        let page = json_of(&page);
+    for page in p.every_page("/v1/admin/signups", "status=rejected", "cursor") {
         let rows = page["signups"].as_array().unwrap();
         assert!(rows.iter().all(|row| row["status"] == "rejected"), "{page}");
         found += rows.len();
-        match page["cursor"].as_str() {
-            Some(cursor) => query = format!("status=rejected&cursor={cursor}"),
-            None => break,
-        }
     }
     assert_eq!(found, rejected);
 

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use guanai_core::consent::NOTICE_VERSION;
-use guanai_e2e::admin::{StaffSession, api_sign_in_at, call_at, json_of};
+use guanai_e2e::admin::{api_sign_in_at, call_at, expect_at};
 use guanai_e2e::programme::{now_ms, seed};
 use guanai_e2e::worker::{OwnWorker, free_port};
 use guanai_e2e::{browser, http, root, solved_challenge_from, wrangler_kv_in};
@@ -287,19 +287,6 @@ fn timed(runs: usize, mut request: impl FnMut()) -> f64 {
     )
 }
 
-/// `path` on the worker at `base` as `staff`, expecting `status`; returns the body.
-fn ask(base: &str, staff: &StaffSession, method: &str, path: &str, status: u16) -> Vec<u8> {
-    let body = (method == "POST").then(|| json!({}));
-    let (answered, _, bytes) = call_at(base, method, path, Some(staff), body);
-    assert_eq!(
-        answered,
-        status,
-        "{method} {path}: {}",
-        String::from_utf8_lossy(&bytes)
-    );
-    bytes
-}
-
 fn scale_figures() -> Value {
     const ADMIN: &str = "bench.admin";
     let state = root().join("target/bench/scale-state");
@@ -317,14 +304,12 @@ fn scale_figures() -> Value {
     let base = worker.base();
     let staff = api_sign_in_at(&base, ADMIN);
 
+    let ask = |(method, path): (&str, &str), status: u16| {
+        let body = (method == "POST").then(|| json!({}));
+        expect_at(&base, (method, path), Some(&staff), body, status)
+    };
     let publish_ms = timed(2, || {
-        let answer = json_of(&ask(
-            &base,
-            &staff,
-            "POST",
-            "/v1/admin/catalog/publish",
-            201,
-        ));
+        let answer = ask(("POST", "/v1/admin/catalog/publish"), 201);
         assert_eq!(answer["benefits"], PROGRAMME.benefits, "{answer}");
     });
     let export_ms = timed(2, || {
@@ -336,7 +321,7 @@ fn scale_figures() -> Value {
         assert_eq!(rows, 1 + PROGRAMME.signups, "every sign-up in one file");
     });
     let dashboard = || {
-        ask(&base, &staff, "GET", "/v1/admin/insight", 200);
+        ask(("GET", "/v1/admin/insight"), 200);
     };
     let dashboard_counting_ms = timed(3, dashboard);
     let rollup_ms = timed(1, || {
@@ -353,13 +338,7 @@ fn scale_figures() -> Value {
     });
     let dashboard_rolled_up_ms = timed(3, dashboard);
     let rare_page_ms = timed(5, || {
-        let page = json_of(&ask(
-            &base,
-            &staff,
-            "GET",
-            "/v1/admin/signups?status=rejected",
-            200,
-        ));
+        let page = ask(("GET", "/v1/admin/signups?status=rejected"), 200);
         assert_eq!(
             page["signups"].as_array().map(Vec::len),
             Some(50),

@@ -101,17 +101,12 @@ impl Drafts {
     fn fetch(self, more: Option<&'static str>) {
         let mut query = vec![("q", self.query.get_untracked())];
         if let Some(kind) = more {
-            let cursor = match kind {
-                "partners" => self.partners.cursor.get_untracked(),
-                _ => self.benefits.cursor.get_untracked(),
+            let (cursor, name) = match kind {
+                "partners" => (self.partners.cursor, "partners_cursor"),
+                _ => (self.benefits.cursor, "benefits_cursor"),
             };
             query.push(("kind", kind.to_string()));
-            let name = if kind == "partners" {
-                "partners_cursor"
-            } else {
-                "benefits_cursor"
-            };
-            query.push((name, cursor.unwrap_or_default()));
+            query.push((name, cursor.get_untracked().unwrap_or_default()));
         }
         let url = api::with_query("/v1/admin/catalog", &query);
         self.loading.set(true);
@@ -119,13 +114,13 @@ impl Drafts {
             match api::get::<DraftPage>(&url).await {
                 Ok(page) => {
                     self.published.set(page.published);
+                    // A first page replaces both lists; "more" appends to its own list only.
+                    let appending = more.is_some();
                     if more != Some("benefits") {
-                        let appending = more.is_some();
                         self.partners
                             .take(page.partners, page.partners_cursor, appending);
                     }
                     if more != Some("partners") {
-                        let appending = more.is_some();
                         self.benefits
                             .take(page.benefits, page.benefits_cursor, appending);
                     }
@@ -466,12 +461,10 @@ fn DraftLists(
                 <td>{format!("{} · {}", draft.updated_by, when(draft.updated_at_ms))}</td>
                 <td>
                     <Show when=move || may_edit>
-                        <button type="button" class="secondary" on:click={
+                        <EditButton lang name=name.clone() open={
                             let opened = opened.clone();
-                            move |_| editing.set(Editing::Partner(Some(opened.clone())))
-                        }>
-                            {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{name.clone()}</span>
-                        </button>
+                            move || editing.set(Editing::Partner(Some(opened.clone())))
+                        } />
                     </Show>
                 </td>
             </tr>
@@ -499,12 +492,10 @@ fn DraftLists(
                 <td>{state(draft.archived)}</td>
                 <td>
                     <Show when=move || may_edit>
-                        <button type="button" class="secondary" on:click={
+                        <EditButton lang name=title.clone() open={
                             let opened = opened.clone();
-                            move |_| editing.set(Editing::Benefit(Some(opened.clone())))
-                        }>
-                            {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{title.clone()}</span>
-                        </button>
+                            move || editing.set(Editing::Benefit(Some(opened.clone())))
+                        } />
                     </Show>
                 </td>
             </tr>
@@ -577,6 +568,22 @@ fn DraftLists(
             </table>
             {more("benefits", drafts.benefits.cursor)}
         </section>
+    }
+}
+
+/// A row's edit button, named for screen readers by what it opens.
+#[component]
+fn EditButton(
+    lang: Lang,
+    /// The partner's name or the benefit's title.
+    name: String,
+    /// Opens the draft's form.
+    open: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class="secondary" on:click=move |_| open()>
+            {t_str(lang, "编辑", "Edit")}<span class="visually-hidden">" "{name}</span>
+        </button>
     }
 }
 
