@@ -22,6 +22,7 @@
 //! - [`hsds`]: the catalogue as Open Referral HSDS 3.0 JSON.
 //! - [`import`]: partners and benefits from CSV, every problem by row and column.
 //! - [`own_data`]: a person's rights over their sign-up: correction rules, retention.
+//! - [`origin`]: partner sites' web origins, normalised as browsers send them.
 //! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
 /// `ALL` for a fieldless enum, from one list that also feeds an exhaustive `match`: a new
@@ -57,6 +58,7 @@ pub mod i18n;
 pub mod import;
 pub mod mobile;
 pub mod model;
+pub mod origin;
 pub mod own_data;
 pub mod places;
 pub mod regions;

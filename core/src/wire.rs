@@ -437,3 +437,57 @@ mod tests {
         assert_eq!((read.website.as_str(), read.elapsed_ms), ("", 0));
     }
 }
+
+/// Whose sites an origin list is: a partner's, or an association's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SiteOwner {
+    Partner { id: String },
+    Association { association: Association },
+}
+
+impl SiteOwner {
+    /// `partner:<id>` or `association:<code>`: the owner in KV keys and audit targets.
+    pub fn key(&self) -> String {
+        match self {
+            SiteOwner::Partner { id } => format!("partner:{id}"),
+            SiteOwner::Association { association } => format!("association:{}", association.code()),
+        }
+    }
+}
+
+/// The sites one owner embeds the widgets on, as staff recorded them (normalised origins):
+/// `PUT /v1/admin/origins/…` answers it, `GET /v1/admin/origins` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteOrigins {
+    pub owner: SiteOwner,
+    /// The association whose staff manage the list: the partner's, or the association itself;
+    /// `None` for a plan-wide partner (plan admins only).
+    pub association: Option<Association>,
+    pub origins: Vec<String>,
+    pub updated_by: String,
+    pub updated_at_ms: u64,
+}
+
+/// `PUT /v1/admin/origins/partner/<id>` and `…/association/<code>`: the whole list; an empty
+/// list removes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginsChange {
+    pub origins: Vec<String>,
+}
+
+/// `GET /v1/admin/origins`: the origins of the deployment's configuration (`ALLOWED_ORIGINS`,
+/// changed only by a deploy) and the lists this staff member may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginList {
+    pub configured: Vec<String>,
+    pub sites: Vec<SiteOrigins>,
+}
+
+/// `GET /v1/admin/origins/check?origin=…`: the origin as the browser sends it, and whether the
+/// worker admits it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginCheck {
+    pub origin: String,
+    pub allowed: bool,
+}

@@ -15,8 +15,14 @@ pub const ALLOWED_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key,
 /// Response headers a cross-origin page may read.
 pub const EXPOSED_HEADERS: &str = "ETag";
 
-/// Whether `origin` may embed the widgets and call the API.
-pub fn is_allowed(origin: &str, config: &Config) -> bool {
+/// Whether `origin` may embed the widgets and call the API: configured (`ALLOWED_ORIGINS`),
+/// local development's loopback, or `recorded` by staff in the admin view (`crate::origins`).
+pub fn is_allowed(origin: &str, config: &Config, recorded: &[String]) -> bool {
+    is_configured(origin, config) || recorded.iter().any(|allowed| allowed == origin)
+}
+
+/// Whether the deployment's own configuration admits `origin`, with no KV read.
+pub fn is_configured(origin: &str, config: &Config) -> bool {
     config
         .allowed_origins
         .iter()
@@ -40,13 +46,17 @@ fn is_loopback_origin(origin: &str) -> bool {
     (host == "localhost" || host == "127.0.0.1") && port_ok
 }
 
-/// The CORS headers a response to `request` must carry.
-pub fn headers_for(request: &ApiRequest, config: &Config) -> Vec<(String, String)> {
+/// The CORS headers a response to `request` must carry (`recorded`: see [`is_allowed`]).
+pub fn headers_for(
+    request: &ApiRequest,
+    config: &Config,
+    recorded: &[String],
+) -> Vec<(String, String)> {
     // Vary on Origin always: a cache must not serve one origin's answer to another.
     let mut headers = vec![("vary".to_string(), "Origin".to_string())];
     if let Some(origin) = request
         .header("origin")
-        .filter(|origin| is_allowed(origin, config))
+        .filter(|origin| is_allowed(origin, config, recorded))
     {
         headers.push(("access-control-allow-origin".into(), origin.to_string()));
         headers.push((
@@ -58,8 +68,13 @@ pub fn headers_for(request: &ApiRequest, config: &Config) -> Vec<(String, String
 }
 
 /// Adds the CORS headers for `request` to `response`.
-pub fn apply(request: &ApiRequest, config: &Config, mut response: ApiResponse) -> ApiResponse {
-    for (name, value) in headers_for(request, config) {
+pub fn apply(
+    request: &ApiRequest,
+    config: &Config,
+    recorded: &[String],
+    mut response: ApiResponse,
+) -> ApiResponse {
+    for (name, value) in headers_for(request, config, recorded) {
         response.set_header(&name, value);
     }
     response
@@ -73,8 +88,8 @@ pub fn is_preflight(request: &ApiRequest) -> bool {
 }
 
 /// The answer to a preflight: permissions for allowed origins, none for others.
-pub fn preflight(request: &ApiRequest, config: &Config) -> ApiResponse {
-    let response = apply(request, config, ApiResponse::empty(204));
+pub fn preflight(request: &ApiRequest, config: &Config, recorded: &[String]) -> ApiResponse {
+    let response = apply(request, config, recorded, ApiResponse::empty(204));
     if response.header("access-control-allow-origin").is_none() {
         return response;
     }
@@ -99,12 +114,12 @@ mod tests {
     #[test]
     fn exact_origins_only() {
         let c = config(false);
-        assert!(is_allowed("https://partner.example", &c));
-        assert!(!is_allowed("https://partner.example.evil", &c));
-        assert!(!is_allowed("http://partner.example", &c));
-        assert!(!is_allowed("null", &c));
+        assert!(is_allowed("https://partner.example", &c, &[]));
+        assert!(!is_allowed("https://partner.example.evil", &c, &[]));
+        assert!(!is_allowed("http://partner.example", &c, &[]));
+        assert!(!is_allowed("null", &c, &[]));
         assert!(
-            !is_allowed("http://localhost:8080", &c),
+            !is_allowed("http://localhost:8080", &c, &[]),
             "localhost only in local dev"
         );
     }
@@ -117,7 +132,7 @@ mod tests {
             "http://127.0.0.1:5173",
             "http://localhost",
         ] {
-            assert!(is_allowed(ok, &c), "{ok}");
+            assert!(is_allowed(ok, &c, &[]), "{ok}");
         }
         for bad in [
             "http://localhost.evil.example",
@@ -127,7 +142,7 @@ mod tests {
             "https://localhost:8080@evil.example",
             "http://127.0.0.1.evil.example:80",
         ] {
-            assert!(!is_allowed(bad, &c), "{bad}");
+            assert!(!is_allowed(bad, &c, &[]), "{bad}");
         }
     }
 
@@ -136,7 +151,7 @@ mod tests {
         let c = config(false);
         let allowed =
             ApiRequest::new("GET", "/v1/catalog").with_header("Origin", "https://partner.example");
-        let response = apply(&allowed, &c, ApiResponse::empty(200));
+        let response = apply(&allowed, &c, &[], ApiResponse::empty(200));
         assert_eq!(
             response.header("access-control-allow-origin"),
             Some("https://partner.example")
@@ -145,7 +160,7 @@ mod tests {
 
         let unknown =
             ApiRequest::new("GET", "/v1/catalog").with_header("Origin", "https://evil.example");
-        let response = apply(&unknown, &c, ApiResponse::empty(200));
+        let response = apply(&unknown, &c, &[], ApiResponse::empty(200));
         assert_eq!(response.header("access-control-allow-origin"), None);
         assert_eq!(response.header("vary"), Some("Origin"));
     }
@@ -158,14 +173,14 @@ mod tests {
                 .with_header("Origin", origin)
                 .with_header("Access-Control-Request-Method", "GET")
         };
-        let granted = preflight(&ask("https://partner.example"), &c);
+        let granted = preflight(&ask("https://partner.example"), &c, &[]);
         assert!(is_preflight(&ask("https://partner.example")));
         assert_eq!(granted.status, 204);
         assert_eq!(
             granted.header("access-control-allow-methods"),
             Some(ALLOWED_METHODS)
         );
-        let refused = preflight(&ask("https://evil.example"), &c);
+        let refused = preflight(&ask("https://evil.example"), &c, &[]);
         assert_eq!(refused.header("access-control-allow-origin"), None);
         assert_eq!(refused.header("access-control-allow-methods"), None);
     }

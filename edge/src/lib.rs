@@ -31,6 +31,7 @@ pub mod me_page;
 mod me_tests;
 #[cfg(test)]
 mod openapi_tests;
+pub mod origins;
 #[cfg(test)]
 mod property_tests;
 pub mod routes;
@@ -40,6 +41,8 @@ mod scale_tests;
 pub mod scan;
 pub mod secrets;
 pub mod signups;
+#[cfg(test)]
+mod sites_tests;
 pub mod snapshot_cache;
 pub mod store;
 #[cfg(test)]

@@ -770,6 +770,57 @@ fn catalogue_case(wanted: Wanted) -> Option<Probe> {
             }
             ask(&kv, by(plan, method, path, &body))
         }
+        _ => return sites_case(wanted),
+    })
+}
+
+/// [`case`] for the partner and association sites.
+fn sites_case(wanted: Wanted) -> Option<Probe> {
+    let (w, path, method, status) = (wanted.w, wanted.path, wanted.method, wanted.status);
+    let (kv, at, _) = wanted.start();
+    let (plan, beijing, viewer) = (&w.plan, &w.beijing, &w.viewer);
+    let sites = |origins: &[&str]| json!({ "origins": origins }).to_string();
+    Some(match (path, method, status) {
+        ("/v1/admin/origins", "GET", 200) => ask(&kv, by(viewer, method, &at, "")),
+        ("/v1/admin/origins/check", "GET", 200 | 422) => {
+            let typed = if status == 200 {
+                "https://Partner.Example:443"
+            } else {
+                "partner.example/path"
+            };
+            ask(
+                &kv,
+                by(viewer, method, &at, "").with_query(&format!("origin={typed}")),
+            )
+        }
+        ("/v1/admin/origins/partner/{id}", "PUT", 404) => ask(
+            &kv,
+            by(plan, method, "/v1/admin/origins/partner/Not_An_Id", "{}"),
+        ),
+        ("/v1/admin/origins/partner/{id}", "PUT", 200 | 400 | 422) => {
+            let owner = by(
+                plan,
+                method,
+                "/v1/admin/partners/api-partner",
+                &partner("api-partner"),
+            );
+            assert_eq!(ask(&kv, owner).response.status, 201);
+            let body = match status {
+                200 => sites(&["https://api-partner.example"]),
+                400 => "{".to_string(),
+                _ => sites(&["https://*.api-partner.example"]),
+            };
+            let path = "/v1/admin/origins/partner/api-partner";
+            ask(&kv, by(plan, method, path, &body))
+        }
+        ("/v1/admin/origins/association/{association}", "PUT", 200 | 400 | 422) => {
+            let body = match status {
+                200 => sites(&["https://bj.example"]),
+                400 => "{".to_string(),
+                _ => sites(&["ftp://bj.example"]),
+            };
+            ask(&kv, by(beijing, method, &at, &body))
+        }
         _ => return wanted.generic(),
     })
 }

@@ -1,12 +1,14 @@
 //! The router: request in, outcome out. Runtime-free, so tests call it without a server.
 
 use crate::catalog;
+use crate::config::Config;
 use crate::context::Context;
 use crate::cors;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
-use crate::store::Kv;
+use crate::origins;
+use crate::store::{Kv, KvValue};
 use crate::{applications, catalog_pages, forms, me, me_page, signups};
 
 /// How long browsers and shared caches may reuse the catalogue before revalidating. Publishing
@@ -30,9 +32,14 @@ pub enum Outcome {
 /// Handles `request`: CORS preflight, API routes, or hand-off to static assets.
 pub async fn handle(request: &ApiRequest, ctx: &Context<'_, impl Kv, impl RateLimiter>) -> Outcome {
     let config = ctx.config;
+    let hot = match hot_reads(request, ctx.kv, config).await {
+        Ok(hot) => hot,
+        Err(error) => return failed(request, config, &[], error),
+    };
+    let recorded = hot.recorded.as_slice();
     if cors::is_preflight(request) {
         return Outcome::Respond {
-            response: cors::preflight(request, config),
+            response: cors::preflight(request, config, recorded),
             problem: None,
         };
     }
@@ -44,29 +51,42 @@ pub async fn handle(request: &ApiRequest, ctx: &Context<'_, impl Kv, impl RateLi
         }
         return Outcome::Respond { response, problem };
     }
-    let (response, problem) = match route(request, ctx).await {
-        Ok(Some(response)) => (response, None),
+    let response = match route(request, ctx, hot.snapshot).await {
+        Ok(Some(response)) => response,
         Ok(None) if is_admin_asset(&request.path) => {
             return Outcome::Asset {
                 headers: admin_asset_headers(&request.path),
             };
         }
         Ok(None) => {
-            let mut headers = cors::headers_for(request, config);
+            let mut headers = cors::headers_for(request, config, recorded);
             if let Some(cache_control) = asset_cache_control(&request.path) {
                 headers.push(("cache-control".into(), cache_control.into()));
             }
             return Outcome::Asset { headers };
         }
-        Err(error) => {
-            let problem = match &error {
-                ApiError::Storage(detail) => Some(detail.clone()),
-                _ => None,
-            };
-            (error.into_response(), problem)
-        }
+        Err(error) => return failed(request, config, recorded, error),
     };
-    let mut response = cors::apply(request, config, response);
+    finish(request, config, recorded, response, None)
+}
+
+/// An error answered as JSON, with the log line of a server-side failure.
+fn failed(request: &ApiRequest, config: &Config, recorded: &[String], error: ApiError) -> Outcome {
+    let problem = match &error {
+        ApiError::Storage(detail) => Some(detail.clone()),
+        _ => None,
+    };
+    finish(request, config, recorded, error.into_response(), problem)
+}
+
+fn finish(
+    request: &ApiRequest,
+    config: &Config,
+    recorded: &[String],
+    response: ApiResponse,
+    problem: Option<String>,
+) -> Outcome {
+    let mut response = cors::apply(request, config, recorded, response);
     response.set_header("x-content-type-options", "nosniff");
     if request.method == "HEAD" {
         response.body.clear();
@@ -74,10 +94,57 @@ pub async fn handle(request: &ApiRequest, ctx: &Context<'_, impl Kv, impl RateLi
     Outcome::Respond { response, problem }
 }
 
+/// What a public request reads before it is routed: the origins staff recorded, when its
+/// `Origin` is not admitted by the configuration alone, and with them (in the same bulk read)
+/// the published catalogue when it asks for it.
+struct HotReads {
+    recorded: Vec<String>,
+    /// `Some` when the catalogue was read here: the route uses it instead of reading again.
+    snapshot: Option<Option<KvValue>>,
+}
+
+async fn hot_reads(
+    request: &ApiRequest,
+    kv: &impl Kv,
+    config: &Config,
+) -> Result<HotReads, ApiError> {
+    let needs_recorded = request
+        .header("origin")
+        .is_some_and(|origin| !cors::is_configured(origin, config))
+        // The admin view is same-origin; its requests never need the list.
+        && !request.path.starts_with("/v1/admin/")
+        && !is_admin_asset(&request.path);
+    if !needs_recorded {
+        return Ok(HotReads {
+            recorded: Vec::new(),
+            snapshot: None,
+        });
+    }
+    let catalogue =
+        request.path == "/v1/catalog" && matches!(request.method.as_str(), "GET" | "HEAD");
+    if !catalogue {
+        let recorded = origins::listed(kv.get(origins::ALLOWLIST_KEY).await?);
+        return Ok(HotReads {
+            recorded,
+            snapshot: None,
+        });
+    }
+    let mut both = kv
+        .get_bulk_with_metadata(&[origins::ALLOWLIST_KEY, catalog::PUBLISHED_KEY])
+        .await?
+        .into_iter();
+    let recorded = origins::listed(both.next().flatten());
+    Ok(HotReads {
+        recorded,
+        snapshot: Some(both.next().flatten()),
+    })
+}
+
 /// `Ok(None)` means "not an API path": a static asset.
 async fn route(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
+    snapshot: Option<Option<KvValue>>,
 ) -> Result<Option<ApiResponse>, ApiError> {
     let method = request.method.as_str();
     // One size check for every request that may carry a body, before anything else is looked
@@ -98,7 +165,7 @@ async fn route(
         }
         "/v1/catalog" => {
             read_only(method)?;
-            catalog_response(request, ctx.kv).await?
+            catalog_response(request, ctx.kv, snapshot).await?
         }
         "/v1/challenge" => {
             read_only(method)?;
@@ -132,22 +199,33 @@ async fn route(
 }
 
 /// Caching for the bundle: the files of a bundle directory (`/guanai-<hash>/…`, named by the
-/// hash of everything in it) never change under their name, so browsers keep them for a year;
-/// the loader names that directory, so it is revalidated after five minutes to pick up a new
-/// release soon. Other assets keep the asset server's default.
+/// hash of everything in it) and of a release's pinned copy (`/v/<version>/…`, which a release
+/// never rewrites) never change under their name, so browsers keep them for a year; the loader
+/// alias and the release manifest name the current release, so they are revalidated after five
+/// minutes to pick up a new one soon. Other assets keep the asset server's default.
 fn asset_cache_control(path: &str) -> Option<&'static str> {
     let mut segments = path.trim_start_matches('/').split('/');
     let first = segments.next().unwrap_or_default();
     let hashed = first
         .strip_prefix("guanai-")
         .is_some_and(|hash| hash.len() == 10 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()));
-    if hashed && segments.next().is_some_and(|file| !file.is_empty()) {
+    let pinned = first == "v" && segments.next().is_some_and(is_version);
+    if (hashed || pinned) && segments.next_back().is_some_and(|file| !file.is_empty()) {
         Some("public, max-age=31536000, immutable")
-    } else if path == "/guanai.js" {
+    } else if path == "/guanai.js" || path == "/release.json" {
         Some("public, max-age=300")
     } else {
         None
     }
+}
+
+/// `1.2.3` (digits and dots): a release version, as `/v/<version>/` names it.
+fn is_version(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment.split('.').count() == 3
+        && segment
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The Content-Security-Policy of the admin view: its own scripts, wasm and styles only, the
@@ -201,11 +279,18 @@ fn post_only(method: &str) -> Result<(), ApiError> {
 }
 
 /// `GET /v1/catalog`: one KV read; 304 when the client already has this snapshot.
-async fn catalog_response(request: &ApiRequest, kv: &impl Kv) -> Result<ApiResponse, ApiError> {
-    let stored = kv
-        .get(catalog::PUBLISHED_KEY)
-        .await?
-        .ok_or(ApiError::CatalogUnavailable)?;
+/// The published catalogue: `snapshot` when the request has read it already (with the origins),
+/// else one read.
+async fn catalog_response(
+    request: &ApiRequest,
+    kv: &impl Kv,
+    snapshot: Option<Option<KvValue>>,
+) -> Result<ApiResponse, ApiError> {
+    let stored = match snapshot {
+        Some(snapshot) => snapshot,
+        None => kv.get(catalog::PUBLISHED_KEY).await?,
+    }
+    .ok_or(ApiError::CatalogUnavailable)?;
     let etag = catalog::stored_etag(&stored);
     let response = if client_has(request.header("if-none-match"), &etag) {
         ApiResponse::empty(304)

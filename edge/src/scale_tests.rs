@@ -115,6 +115,7 @@ fn every_route_holds_at_programme_scale_within_1000_kv_operations() {
     public_routes(&mut p);
     sign_up_lists_and_exports(&mut p, &plan, &bj);
     catalogue_work(&mut p, &plan);
+    partner_sites(&mut p, &plan, &bj);
     people_and_staff(&mut p, &plan, &bj);
 
     let logout = as_signed(ApiRequest::new("POST", "/v1/admin/logout"), &bj);
@@ -200,6 +201,69 @@ fn public_routes(p: &mut Programme) {
     let body = envelope(crate::form_tests::application_form(), challenge);
     let request = post("/v1/partner-applications", "scale-apply-0001", body);
     p.ask("POST /v1/partner-applications", request, 201);
+}
+
+/// Every partner with a site recorded (2,000 lists): saving one rebuilds the allowlist from all
+/// of them, and a page on a recorded site reads the catalogue and the allowlist in one bulk read.
+fn partner_sites(p: &mut Programme, plan: &Signed, bj: &Signed) {
+    for i in 0..PROGRAMME.partners {
+        let site = json!({
+            "owner": {"kind": "partner", "id": format!("partner-{i}")},
+            "association": null,
+            "origins": [format!("https://partner-{i}.example")],
+            "updated_by": "plan.admin",
+            "updated_at_ms": NOW_MS,
+        });
+        p.kv.insert(
+            &format!("origins:partner:partner-{i}"),
+            &site.to_string(),
+            None,
+        );
+    }
+    let body = json!({"origins": ["https://www.partner-1.example", "https://partner-1.example"]});
+    p.as_staff(
+        plan,
+        "partner sites saved (allowlist rebuilt from 2,000 lists)",
+        "PUT",
+        "/v1/admin/origins/partner/partner-1",
+        &body.to_string(),
+        200,
+    );
+    let own = json!({"origins": ["https://bj-social-work.example"]});
+    p.as_staff(
+        bj,
+        "association sites saved",
+        "PUT",
+        "/v1/admin/origins/association/beijing",
+        &own.to_string(),
+        200,
+    );
+    let sites = json_of(&p.query(bj, "sites list (2,000 lists)", "/v1/admin/origins", ""));
+    assert!(sites["sites"].as_array().is_some_and(|s| !s.is_empty()));
+    let check = p.query(
+        bj,
+        "site check",
+        "/v1/admin/origins/check",
+        "origin=https://WWW.partner-1.example:443",
+    );
+    assert_eq!(json_of(&check)["allowed"], true, "{}", check.body);
+
+    let from_site = ApiRequest::new("GET", "/v1/catalog")
+        .with_header("origin", "https://www.partner-1.example");
+    let answer = p.ask(
+        "GET /v1/catalog from a recorded site (catalogue + allowlist)",
+        from_site,
+        200,
+    );
+    assert_eq!(
+        answer.header("access-control-allow-origin"),
+        Some("https://www.partner-1.example")
+    );
+    assert_eq!(
+        p.kv.operations(),
+        1,
+        "the catalogue and the allowlist in one bulk read"
+    );
 }
 
 fn sign_up_lists_and_exports(p: &mut Programme, plan: &Signed, bj: &Signed) {

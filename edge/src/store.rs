@@ -72,6 +72,13 @@ pub trait Kv {
     /// and fails on a missing key's `null` ("Reflect.get called on non-object").
     async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError>;
 
+    /// The values with their metadata of up to [`BULK_READ`] `keys`, in their order, in one
+    /// operation: the public hot path reads the catalogue and the origin allowlist together.
+    async fn get_bulk_with_metadata(
+        &self,
+        keys: &[&str],
+    ) -> Result<Vec<Option<KvValue>>, StoreError>;
+
     /// A new invocation starts: a counting store starts counting again. Workers KV needs
     /// nothing, as every invocation gets its own binding.
     fn new_invocation(&self) {}
@@ -265,6 +272,25 @@ impl Kv for MemoryKv {
         Ok(keys
             .iter()
             .map(|key| entries.get(key).map(|(stored, _)| stored.value.clone()))
+            .collect())
+    }
+
+    async fn get_bulk_with_metadata(
+        &self,
+        keys: &[&str],
+    ) -> Result<Vec<Option<KvValue>>, StoreError> {
+        self.operation()?;
+        if keys.len() > BULK_READ {
+            return Err(StoreError(format!(
+                "a bulk read takes at most {BULK_READ} keys, not {}",
+                keys.len()
+            )));
+        }
+        self.reads.set(self.reads.get() + 1);
+        let entries = self.entries.borrow();
+        Ok(keys
+            .iter()
+            .map(|key| entries.get(*key).map(|(stored, _)| stored.clone()))
             .collect())
     }
 

@@ -185,3 +185,21 @@ pub fn as_signed(request: ApiRequest, who: &Signed) -> ApiRequest {
         .with_header("cookie", &format!("theme=dark; {}", who.cookie))
         .with_header("x-csrf-token", &who.csrf)
 }
+
+/// A partner draft `id` of `association` (a copy of the demo's first partner), written directly.
+pub fn partner_draft(kv: &MemoryKv, id: &str, association: Option<Association>) {
+    let mut partner = guanai_core::demo::programme().partners[0].clone();
+    partner.id = id.to_string();
+    let draft = crate::admin::catalog::DraftPartner {
+        partner,
+        association,
+        archived: false,
+        updated_by: "plan.admin".into(),
+        updated_at_ms: NOW_MS,
+    };
+    kv.insert(
+        &crate::admin::catalog::partner_key(id),
+        &serde_json::to_string(&draft).unwrap(),
+        None,
+    );
+}

@@ -26,7 +26,64 @@ thread_local! {
     static SNAPSHOT_CACHE: &'static SnapshotCache = Box::leak(Box::new(SnapshotCache::new()));
 }
 
-struct WorkersKv(worker::KvStore);
+/// The KV binding: workers-rs's wrapper, and the binding's own JavaScript object for the one
+/// call the wrapper cannot make safely (a bulk read with metadata, see
+/// [`WorkersKv::get_bulk_with_metadata`]).
+struct WorkersKv(worker::KvStore, worker::js_sys::Object);
+
+impl WorkersKv {
+    fn of(env: &Env) -> Result<WorkersKv> {
+        use worker::wasm_bindgen::JsCast;
+        let raw = worker::js_sys::Reflect::get(env, &KV_BINDING.into())?
+            .dyn_into::<worker::js_sys::Object>()?;
+        Ok(WorkersKv(env.kv(KV_BINDING)?, raw))
+    }
+}
+
+/// `kv.getWithMetadata(keys, {type: "text"})` on the binding itself, read defensively:
+/// workers-rs 0.8.7 fails on a missing key's entry, which local workerd gives as `null`.
+async fn bulk_with_metadata(
+    raw: &worker::js_sys::Object,
+    keys: &[&str],
+) -> std::result::Result<Vec<Option<KvValue>>, String> {
+    use worker::js_sys::{Array, Function, JSON, Map, Object, Promise, Reflect};
+    use worker::wasm_bindgen::{JsCast, JsValue};
+    let text = |error: JsValue| format!("{error:?}");
+    let get: Function = Reflect::get(raw, &"getWithMetadata".into())
+        .map_err(text)?
+        .dyn_into()
+        .map_err(text)?;
+    let names: Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
+    let options = Object::new();
+    Reflect::set(&options, &"type".into(), &"text".into()).map_err(text)?;
+    let promise: Promise = get
+        .call2(raw, &names, &options)
+        .map_err(text)?
+        .dyn_into()
+        .map_err(text)?;
+    let found: Map = worker::wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(text)?
+        .dyn_into()
+        .map_err(text)?;
+    Ok(keys
+        .iter()
+        .map(|key| {
+            let entry = found.get(&JsValue::from_str(key));
+            if !entry.is_object() {
+                return None;
+            }
+            let value = Reflect::get(&entry, &"value".into()).ok()?.as_string()?;
+            let metadata = Reflect::get(&entry, &"metadata".into())
+                .ok()
+                .filter(JsValue::is_object)
+                .and_then(|metadata| JSON::stringify(&metadata).ok())
+                .and_then(|json| json.as_string())
+                .and_then(|json| serde_json::from_str(&json).ok());
+            Some(KvValue { value, metadata })
+        })
+        .collect())
+}
 
 impl Kv for WorkersKv {
     async fn get(&self, key: &str) -> std::result::Result<Option<KvValue>, StoreError> {
@@ -71,6 +128,18 @@ impl Kv for WorkersKv {
             StoreError(format!("KV bulk get {}: {error}", key_prefix(&keys[0])))
         })?;
         Ok(keys.iter().map(|key| found.remove(key).flatten()).collect())
+    }
+
+    async fn get_bulk_with_metadata(
+        &self,
+        keys: &[&str],
+    ) -> std::result::Result<Vec<Option<KvValue>>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        bulk_with_metadata(&self.1, keys)
+            .await
+            .map_err(|error| StoreError(format!("KV bulk get {}: {error}", key_prefix(keys[0]))))
     }
 
     async fn delete(&self, key: &str) -> std::result::Result<(), StoreError> {
@@ -166,7 +235,7 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
     };
     let config = Config::from_vars(|name| env.var(name).ok().map(|value| value.to_string()));
     let now_ms = worker::Date::now().as_millis();
-    let workers_kv = WorkersKv(env.kv(KV_BINDING)?);
+    let workers_kv = WorkersKv::of(&env)?;
     let kv = CachedSnapshot {
         inner: &workers_kv,
         cache: SNAPSHOT_CACHE.with(|cache| *cache),
@@ -214,25 +283,31 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
     }
 }
 
-/// The Cron Trigger (wrangler.toml `[triggers]`): the dashboard's rollup. A failure is logged
-/// (key kinds only) and the dashboard counts every sign-up until a rollup succeeds.
+/// The Cron Trigger (wrangler.toml `[triggers]`): the dashboard's rollup, and the origin
+/// allowlist's repair. A failure is logged (key kinds only); the dashboard counts every sign-up
+/// until a rollup succeeds.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let kv = match env.kv(KV_BINDING) {
-        Ok(kv) => WorkersKv(kv),
+    let kv = match WorkersKv::of(&env) {
+        Ok(kv) => kv,
         Err(error) => {
             console_error!("rollup: no KV binding: {error}");
             return;
         }
     };
     let now_ms = worker::Date::now().as_millis();
+    // Storage details name key kinds only; other errors carry no data at all.
+    let detail = |error| match error {
+        crate::error::ApiError::Storage(detail) => detail,
+        other => format!("status {}", other.status()),
+    };
     if let Err(error) = crate::admin::insight::roll_up(&kv, now_ms).await {
-        // Storage details name key kinds only; other errors carry no data at all.
-        let detail = match error {
-            crate::error::ApiError::Storage(detail) => detail,
-            other => format!("status {}", other.status()),
-        };
-        console_error!("rollup failed: {detail}");
+        console_error!("rollup failed: {}", detail(error));
+    }
+    // The allowlist again from every owner's key: a change another isolate listed too early
+    // is in it within ten minutes.
+    if let Err(error) = crate::admin::origins::rebuild(&kv, None).await {
+        console_error!("origin allowlist rebuild failed: {}", detail(error));
     }
 }
 

@@ -1,12 +1,20 @@
 // Guanai widgets — the one script a host page includes:
 //   <script type="module" src="https://EDGE/guanai.js"></script>
 //   <guanai-benefit-finder lang="zh-CN"><a href="https://EDGE/catalog">查看福利目录</a></guanai-benefit-finder>
+// or, pinned to one release (the immutable copy, or a self-hosted npm package):
+//   <script type="module" src="https://EDGE/v/VERSION/guanai.js" integrity="sha384-…" crossorigin="anonymous"></script>
 //
 // Defines every element. The WebAssembly comes in per-page bundles: the finder's, the sign-up
 // form's, the partner application's, and the map's (which also mounts finders, since the map
 // page shows both). Once the elements of a page have connected, this picks the bundles that
 // cover them — a page with only a finder never downloads the map — and fetches, all at once in
-// the first round trip after this script, their glue, their wasm and the stylesheet.
+// the first round trip after this script, their wasm and the stylesheet.
+//
+// Everything this script runs or applies is verified. The bundles' wasm-bindgen glue is part of
+// this file (`cargo xtask build` bundles it in: an `import()` cannot carry an integrity hash on
+// older WebViews), so the `integrity` of this one file covers all the code; the wasm and the
+// stylesheets are fetched with `fetch(url, {integrity})` against SHA-384 hashes built into this
+// file, and a file that does not match is refused — `guanai:error`, nothing runs.
 //
 // Each element renders into its own open shadow root. Until it mounts, and again if it cannot,
 // the shadow root shows what the host page put inside the element (a <slot>), so a link to the
@@ -18,14 +26,21 @@
 // connect-src). Browsers without adoptedStyleSheets get a <link> to the same file (then the
 // host's style-src must allow the edge).
 //
-// `cargo xtask build` fills in the bundle directory (named by the hash of its content) and the
-// bundles with the elements each mounts.
+// `cargo xtask build` fills in the release version, the glue imports, the bundle directory
+// (named by the hash of its content) and the bundles with the elements each mounts.
+/* __GUANAI_GLUE_IMPORTS__ */
+/** The release: the workspace version in Cargo.toml, as in package.json and /v1/health. */
+export const VERSION = "__GUANAI_VERSION__";
 const BUNDLE = new URL("__GUANAI_BUNDLE__", import.meta.url);
-/** `[{elements: [...], glue, wasm, css}]`, smallest first: which files mount which elements. */
+/** `[{elements: [...], glue, wasm, css, integrity: {wasm, css}}]`, smallest first: which files
+ * mount which elements, and the hash each file must have. */
 const BUNDLES = "__GUANAI_BUNDLES__";
 
-// Where this script came from: the default for each element's `api` attribute.
-const DEFAULT_API = new URL(".", import.meta.url).href.replace(/\/$/, "");
+// Where this script came from (the edge, for the hosted copy and its pinned `/v/<version>/`
+// twin): the default for each element's `api` attribute. A self-hosted copy sets `api`.
+const DEFAULT_API = new URL(".", import.meta.url).href
+  .replace(/\/v\/[^/]+\/$/, "/")
+  .replace(/\/$/, "");
 
 /** Element name → the wasm export that mounts it, the space it reserves, whether it reads the
  * catalogue (fetched ahead, in parallel with the wasm) and whether it shows it (and so can point
@@ -74,18 +89,23 @@ class Unsupported extends Error {}
 // Fetches started ahead, by URL; each is handed out once (a response body is read once).
 const ahead = new Map();
 
-function fetchAhead(url) {
+/** Starts fetching `url`; with `integrity`, the browser refuses a body that does not match. */
+function fetchAhead(url, integrity) {
   const href = String(url);
   if (!ahead.has(href)) {
-    const response = fetch(href, { credentials: "omit" });
+    const response = request(href, integrity);
     response.catch(() => {}); // reported when it is used
     ahead.set(href, response);
   }
 }
 
-/** The response for `url`: the one fetched ahead, or a new fetch. */
-function take(url) {
-  return takeAhead(url) ?? fetch(String(url), { credentials: "omit" });
+function request(href, integrity) {
+  return fetch(href, integrity ? { credentials: "omit", integrity } : { credentials: "omit" });
+}
+
+/** The response for `url`: the one fetched ahead, or a new fetch (checked against `integrity`). */
+function take(url, integrity) {
+  return takeAhead(url) ?? request(String(url), integrity);
 }
 
 /** The response fetched ahead for `url`, once; otherwise undefined. */
@@ -143,7 +163,7 @@ function stylesheet(bundle) {
   if (!sheets.has(url)) {
     const sheet = (async () => {
       if (!adoptable()) return null;
-      const css = await (await ok(take(url))).text();
+      const css = await (await ok(take(url, bundle.integrity.css))).text();
       const constructed = new CSSStyleSheet();
       constructed.replaceSync(css);
       return constructed;
@@ -162,24 +182,22 @@ function adoptable() {
 // Bundle → the promise of its loaded glue (each bundle is loaded at most once per page).
 const loaded = new Map();
 
-/** Loads `bundle` (its glue and its wasm, in parallel) once. */
+/** Loads `bundle` (its wasm, through its glue) once. */
 function load(bundle) {
   let loading = loaded.get(bundle);
   if (!loading) {
-    const glue = new URL(bundle.glue, BUNDLE).href;
     const wasm = new URL(bundle.wasm, BUNDLE);
     loading = (async () => {
       if (!WASM_WORKS) throw new Unsupported("no WebAssembly with reference types");
-      const exports = await import(glue);
-      await instantiate(exports, take(wasm));
-      return exports;
+      await instantiate(bundle.glue, take(wasm, bundle.integrity.wasm));
+      return bundle.glue;
     })();
     // A network failure may pass: the next element to connect tries again.
     loading.catch((error) => {
       if (!(error instanceof Unsupported)) loaded.delete(bundle);
     });
     loaded.set(bundle, loading);
-    if (WASM_WORKS) fetchAhead(wasm);
+    if (WASM_WORKS) fetchAhead(wasm, bundle.integrity.wasm);
   }
   return loading;
 }
@@ -265,6 +283,8 @@ class GuanaiElement extends HTMLElement {
           const link = document.createElement("link");
           link.rel = "stylesheet";
           link.href = new URL(bundle.css, BUNDLE).href;
+          link.integrity = bundle.integrity.css;
+          link.crossOrigin = "anonymous";
           const linked = new Promise((resolve) => {
             link.onload = link.onerror = resolve;
           });
@@ -303,7 +323,10 @@ class GuanaiElement extends HTMLElement {
           link.textContent = CATALOGUE_LINK[english ? 1 : 0];
           message.after(link);
         }
-        emit(this, "guanai:error", { code: unsupported ? "unsupported" : "load_failed" });
+        emit(this, "guanai:error", {
+          code: unsupported ? "unsupported" : "load_failed",
+          version: VERSION,
+        });
       });
   }
 

@@ -141,6 +141,9 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
         inputs.push(read(path)?);
     }
     inputs.push(tools.wasm_bindgen.to_string_lossy().as_bytes().to_vec());
+    inputs.push(VERSION.as_bytes().to_vec());
+    inputs.push(read(&root.join("widgets/loader/package-readme.md"))?);
+    inputs.push(read(&pkg.join("package.json"))?);
     let stamp = format!("{:016x}", fnv(&inputs.concat()));
     let existing = bundle_files(&pkg);
     if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
@@ -152,6 +155,9 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut manifest = Vec::new();
+    let mut imports = String::new();
+    let entry = root.join("target/widgets-build/entry");
+    let _ = fs::remove_dir_all(&entry);
     for Bundle {
         name,
         elements,
@@ -164,20 +170,26 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
             &root.join("target/widgets").join(name),
             name,
         )?;
-        files.push((format!("{name}.js"), minify(tools, &glue, "js")?));
-        files.push((format!("{name}.wasm"), wasm));
+        // The glue goes into the loader (esbuild bundles it below), so the loader's own
+        // integrity covers it; the wasm and stylesheet are checked against these hashes.
+        write(&entry.join(format!("glue/{name}.js")), &glue)?;
+        imports.push_str(&format!(
+            "import * as glue_{name} from \"./glue/{name}.js\";\n"
+        ));
         let css: Vec<u8> = styles
             .iter()
             .map(|style| read(&src.join(style)))
             .collect::<Result<Vec<_>>>()?
             .concat();
-        files.push((format!("{name}.css"), minify(tools, &css, "css")?));
-        manifest.push(serde_json::json!({
-            "elements": elements,
-            "glue": format!("{name}.js"),
-            "wasm": format!("{name}.wasm"),
-            "css": format!("{name}.css"),
-        }));
+        let css = minify(tools, &css, "css")?;
+        manifest.push(format!(
+            "{{elements:{},glue:glue_{name},wasm:\"{name}.wasm\",css:\"{name}.css\",integrity:{{wasm:\"{}\",css:\"{}\"}}}}",
+            serde_json::json!(elements),
+            integrity(&wasm),
+            integrity(&css),
+        ));
+        files.push((format!("{name}.wasm"), wasm));
+        files.push((format!("{name}.css"), css));
     }
     files.sort();
 
@@ -192,11 +204,16 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     let directory = format!("guanai-{}", &hash[..10]);
     let loader_text = fs::read_to_string(&loader)
         .map_err(|error| format!("{}: {error}", loader.display()))?
+        .replace("/* __GUANAI_GLUE_IMPORTS__ */", &imports)
+        .replace("__GUANAI_VERSION__", VERSION)
         .replace("__GUANAI_BUNDLE__", &format!("./{directory}/"))
         .replace(
             "\"__GUANAI_BUNDLES__\"",
-            &serde_json::Value::Array(manifest).to_string(),
+            &format!("[{}]", manifest.join(",")),
         );
+    let entry_loader = entry.join("guanai.js");
+    write(&entry_loader, loader_text.as_bytes())?;
+    let loader_bytes = bundle_js(tools, &entry_loader)?;
 
     for old in built_in_pkg(&pkg) {
         if old.is_dir() {
@@ -208,12 +225,119 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     for (name, bytes) in &files {
         write(&pkg.join(&directory).join(name), bytes)?;
     }
-    write(
-        &pkg.join("guanai.js"),
-        &minify(tools, loader_text.as_bytes(), "js")?,
-    )?;
+    write(&pkg.join("guanai.js"), &loader_bytes)?;
+    let release = release_manifest(&directory, &loader_bytes, &files);
+    write(&pkg.join(RELEASE), release.to_string().as_bytes())?;
+    package_extras(&pkg, &release)?;
     write(&stamp_path, stamp.as_bytes())?;
     Ok(bundle_files(&pkg))
+}
+
+/// The release version: the workspace's, which xtask shares.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The release manifest beside the loader: version, and each file with its `integrity`. The
+/// admin view's embed builder reads it from the worker; partners read it in the package.
+pub const RELEASE: &str = "release.json";
+
+/// `sha384-<base64>`, as `integrity` attributes and `fetch(url, {integrity})` take it.
+pub fn integrity(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+fn release_manifest(
+    directory: &str,
+    loader: &[u8],
+    files: &[(String, Vec<u8>)],
+) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(name, bytes)| {
+            serde_json::json!({"path": format!("{directory}/{name}"), "integrity": integrity(bytes), "bytes": bytes.len()})
+        })
+        .collect();
+    serde_json::json!({
+        "version": VERSION,
+        "loader": {"path": "guanai.js", "integrity": integrity(loader), "bytes": loader.len()},
+        "files": files,
+    })
+}
+
+/// What the npm package carries besides the bundle: its README (the snippets with this build's
+/// version and loader integrity) and the license texts; and a check that `package.json` names
+/// this release.
+fn package_extras(pkg: &Path, release: &serde_json::Value) -> Result {
+    let root = root();
+    let package: serde_json::Value = serde_json::from_slice(&read(&pkg.join("package.json"))?)
+        .map_err(|error| format!("pkg/package.json: {error}"))?;
+    if package["version"] != VERSION {
+        return Err(format!(
+            "pkg/package.json has version {}, the workspace (Cargo.toml) {VERSION}: make them equal",
+            package["version"]
+        ));
+    }
+    let template = root.join("widgets/loader/package-readme.md");
+    let readme = fs::read_to_string(&template)
+        .map_err(|error| format!("{}: {error}", template.display()))?
+        .replace("{{VERSION}}", VERSION)
+        .replace(
+            "{{LOADER_INTEGRITY}}",
+            release["loader"]["integrity"].as_str().unwrap_or_default(),
+        )
+        .replace("{{FILES}}", &release_table(release));
+    write(&pkg.join("README.md"), readme.as_bytes())?;
+    for license in LICENSES {
+        fs::copy(root.join(license), pkg.join(license))
+            .map_err(|error| format!("{license}: {error}"))?;
+    }
+    Ok(())
+}
+
+/// The license texts at the repository root, copied into the package.
+pub const LICENSES: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE"];
+
+fn release_table(release: &serde_json::Value) -> String {
+    let mut rows = vec![format!(
+        "| `guanai.js` | `{}` |",
+        release["loader"]["integrity"].as_str().unwrap_or_default()
+    )];
+    for file in release["files"].as_array().into_iter().flatten() {
+        rows.push(format!(
+            "| `{}` | `{}` |",
+            file["path"].as_str().unwrap_or_default(),
+            file["integrity"].as_str().unwrap_or_default()
+        ));
+    }
+    rows.join("\n")
+}
+
+/// The loader at `entry` with the glue modules it imports, bundled by esbuild into one minified
+/// ES module (lowered as [`minify`] lowers).
+fn bundle_js(tools: &Tools, entry: &Path) -> Result<Vec<u8>> {
+    let output = Command::new(&tools.esbuild)
+        .arg(entry)
+        .args([
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=chrome96,safari15",
+        ])
+        .output()
+        .map_err(|error| format!("esbuild: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "esbuild --bundle {}: {}",
+            entry.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(output.stdout)
 }
 
 /// `source` (JavaScript or CSS, as `loader` says) minified by esbuild (wrangler's own copy):
@@ -420,7 +544,8 @@ pub fn bundle_files(pkg: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// What a build put in `pkg/`: `guanai.js` and `guanai-<hash>/` directories (and the
+/// What a build put in `pkg/` and the worker serves: `guanai.js`, [`RELEASE`] and
+/// `guanai-<hash>/` directories (and the
 /// `guanai-widgets-<hash>.*` files of builds before per-page bundles, so a rebuild clears them).
 fn built_in_pkg(pkg: &Path) -> Vec<PathBuf> {
     fs::read_dir(pkg)
@@ -430,7 +555,7 @@ fn built_in_pkg(pkg: &Path) -> Vec<PathBuf> {
         .map(|entry| entry.path())
         .filter(|path| {
             let name = file_name(path);
-            name == "guanai.js" || name.starts_with("guanai-")
+            name == "guanai.js" || name == RELEASE || name.starts_with("guanai-")
         })
         .collect()
 }
@@ -482,7 +607,8 @@ fn worker(tools: &Tools) -> Result<Vec<PathBuf>> {
     Ok(outputs)
 }
 
-/// `target/assets/`: the bundle at the top level, the example pages under `examples/`.
+/// `target/assets/`: the bundle at the top level and under `v/<version>/`, the admin view under
+/// `admin/`, the example pages under `examples/`.
 fn assemble_assets(bundle: &[PathBuf], admin: &[PathBuf]) -> Result {
     let root = root();
     let assets = root.join("target/assets");
@@ -495,13 +621,16 @@ fn assemble_assets(bundle: &[PathBuf], admin: &[PathBuf]) -> Result {
             .map_err(|error| format!("{}: {error}", file.display()))?;
     }
     let pkg = root.join("pkg");
+    // The moving alias at the top, and the same files under the release's immutable path.
+    let pinned = assets.join("v").join(VERSION);
     for file in bundle {
         let relative = file.strip_prefix(&pkg).map_err(|error| error.to_string())?;
-        let target = assets.join(relative);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+        for target in [assets.join(relative), pinned.join(relative)] {
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+            }
+            fs::copy(file, &target).map_err(|error| format!("{}: {error}", file.display()))?;
         }
-        fs::copy(file, &target).map_err(|error| format!("{}: {error}", file.display()))?;
     }
     for entry in fs::read_dir(root.join("examples"))
         .map_err(|error| error.to_string())?

@@ -55,7 +55,7 @@ pub fn owner_of(partner: &Partner) -> Option<Association> {
 
 /// Every value under `prefix`, parsed: a listing per 1,000 keys and a bulk read per 100, so
 /// 12,000 drafts cost 132 KV operations.
-pub(super) async fn read_all<T: DeserializeOwned>(
+pub(crate) async fn read_all<T: DeserializeOwned>(
     kv: &impl Kv,
     prefix: &str,
 ) -> Result<Vec<T>, ApiError> {

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod guard;
 pub mod import;
 pub mod insight;
+pub mod origins;
 pub mod records;
 pub mod requests;
 pub mod routes;
@@ -82,5 +83,11 @@ async fn dispatch(
         Endpoint::DraftsFromPublished => catalog::drafts_from_published(request, ctx).await,
         Endpoint::SavePartner => catalog::save_partner(request, ctx, id).await,
         Endpoint::SaveBenefit => catalog::save_benefit(request, ctx, id).await,
+        Endpoint::Origins => origins::list(request, ctx).await,
+        Endpoint::OriginCheck => origins::check(request, ctx).await,
+        Endpoint::PartnerOrigins => origins::save_partner(request, ctx, id).await,
+        Endpoint::AssociationOrigins => {
+            origins::save_association(request, ctx, association()?).await
+        }
     }
 }

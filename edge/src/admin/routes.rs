@@ -36,6 +36,10 @@ pub enum Endpoint {
     DraftsFromPublished,
     SavePartner,
     SaveBenefit,
+    Origins,
+    OriginCheck,
+    PartnerOrigins,
+    AssociationOrigins,
 }
 
 /// Every admin route: method, path pattern, endpoint. A `{name}` segment is a placeholder
@@ -109,6 +113,18 @@ pub const TABLE: &[(&str, &str, Endpoint)] = &[
     ),
     ("PUT", "/v1/admin/partners/{id}", Endpoint::SavePartner),
     ("PUT", "/v1/admin/benefits/{id}", Endpoint::SaveBenefit),
+    ("GET", "/v1/admin/origins", Endpoint::Origins),
+    ("GET", "/v1/admin/origins/check", Endpoint::OriginCheck),
+    (
+        "PUT",
+        "/v1/admin/origins/partner/{id}",
+        Endpoint::PartnerOrigins,
+    ),
+    (
+        "PUT",
+        "/v1/admin/origins/association/{association}",
+        Endpoint::AssociationOrigins,
+    ),
 ];
 
 impl Endpoint {
