@@ -26,9 +26,9 @@
 // connect-src). Browsers without adoptedStyleSheets get a <link> to the same file (then the
 // host's style-src must allow the edge).
 //
-// `cargo xtask build` fills in the release version, the glue imports, the bundle directory
-// (named by the hash of its content) and the bundles with the elements each mounts.
-/* __GUANAI_GLUE_IMPORTS__ */
+// `cargo xtask build` puts each bundle's glue before this (`var glue_<name>`, its exports) and
+// fills in the release version, the bundle directory (named by the hash of its content) and
+// the bundles with the elements each mounts.
 /** The release: the workspace version in Cargo.toml, as in package.json and /v1/health. */
 export const VERSION = "__GUANAI_VERSION__";
 const BUNDLE = new URL("__GUANAI_BUNDLE__", import.meta.url);

@@ -155,7 +155,7 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut manifest = Vec::new();
-    let mut imports = String::new();
+    let mut glues = Vec::new();
     let entry = root.join("target/widgets-build/entry");
     let _ = fs::remove_dir_all(&entry);
     for Bundle {
@@ -170,12 +170,11 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
             &root.join("target/widgets").join(name),
             name,
         )?;
-        // The glue goes into the loader (esbuild bundles it below), so the loader's own
-        // integrity covers it; the wasm and stylesheet are checked against these hashes.
-        write(&entry.join(format!("glue/{name}.js")), &glue)?;
-        imports.push_str(&format!(
-            "import * as glue_{name} from \"./glue/{name}.js\";\n"
-        ));
+        // The glue goes into the loader, so the loader's own integrity covers it; the wasm and
+        // stylesheet are checked against these hashes.
+        let glue_path = entry.join(format!("glue/{name}.js"));
+        write(&glue_path, &glue)?;
+        glues.extend(glue_script(tools, &glue_path, &format!("glue_{name}"))?);
         let css: Vec<u8> = styles
             .iter()
             .map(|style| read(&src.join(style)))
@@ -204,16 +203,13 @@ fn widgets(tools: &Tools) -> Result<Vec<PathBuf>> {
     let directory = format!("guanai-{}", &hash[..10]);
     let loader_text = fs::read_to_string(&loader)
         .map_err(|error| format!("{}: {error}", loader.display()))?
-        .replace("/* __GUANAI_GLUE_IMPORTS__ */", &imports)
         .replace("__GUANAI_VERSION__", VERSION)
         .replace("__GUANAI_BUNDLE__", &format!("./{directory}/"))
         .replace(
             "\"__GUANAI_BUNDLES__\"",
             &format!("[{}]", manifest.join(",")),
         );
-    let entry_loader = entry.join("guanai.js");
-    write(&entry_loader, loader_text.as_bytes())?;
-    let loader_bytes = bundle_js(tools, &entry_loader)?;
+    let loader_bytes = [glues, minify(tools, loader_text.as_bytes(), "js")?].concat();
 
     for old in built_in_pkg(&pkg) {
         if old.is_dir() {
@@ -317,23 +313,28 @@ fn release_table(release: &serde_json::Value) -> String {
     rows.join("\n")
 }
 
-/// The loader at `entry` with the glue modules it imports, bundled by esbuild into one minified
-/// ES module (lowered as [`minify`] lowers).
-fn bundle_js(tools: &Tools, entry: &Path) -> Result<Vec<u8>> {
+/// The wasm-bindgen glue module at `glue` as a minified script that defines `var <name>`, its
+/// exports: what the loader carries for each bundle. Each glue keeps its own scope, so their
+/// minified names repeat from one to the next and brotli folds the near-copies together (the
+/// loader with all five: 11.2 KB brotli, against 11.6 KB with the glues hoisted into one scope
+/// by an esbuild bundle; one glue alone is 4.7 KB).
+fn glue_script(tools: &Tools, glue: &Path, name: &str) -> Result<Vec<u8>> {
     let output = Command::new(&tools.esbuild)
-        .arg(entry)
+        .arg(glue)
         .args([
             "--bundle",
-            "--format=esm",
+            "--format=iife",
+            &format!("--global-name={name}"),
             "--minify",
             "--target=chrome96,safari15",
+            "--log-level=error",
         ])
         .output()
         .map_err(|error| format!("esbuild: {error}"))?;
     if !output.status.success() {
         return Err(format!(
-            "esbuild --bundle {}: {}",
-            entry.display(),
+            "esbuild --format=iife {}: {}",
+            glue.display(),
             String::from_utf8_lossy(&output.stderr)
         ));
     }
@@ -489,7 +490,13 @@ fn bind_and_optimise(
 /// wasm-bindgen `--target web` of `compiled` into `out_dir` as `out_name`.
 fn bind(tools: &Tools, compiled: &Path, out_dir: &Path, out_name: &str) -> Result {
     run(Command::new(&tools.wasm_bindgen)
-        .args(["--target", "web", "--no-typescript", "--out-name", out_name])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--omit-default-module-path",
+        ])
+        .args(["--out-name", out_name])
         .arg("--out-dir")
         .arg(out_dir)
         .arg(compiled))

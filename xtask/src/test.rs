@@ -149,6 +149,8 @@ pub fn all(only: &[String]) -> Result {
                     "--test-threads",
                     "2",
                 ])
+                // While working on one test: GUANAI_E2E_FILTER=name runs only the matching ones.
+                .args(std::env::var("GUANAI_E2E_FILTER").ok())
                 .env("GUANAI_BASE", format!("http://127.0.0.1:{worker_port}"))
                 .env(
                     "GUANAI_WEBDRIVER",
