@@ -1,4 +1,5 @@
-//! A content fingerprint shared by the edge (ETags) and the build (file names, stamps).
+//! Content fingerprints: FNV-1a, shared by the edge (ETags) and the build (file names, stamps),
+//! and the Subresource Integrity hashes the build puts into the loader and the tests check.
 
 /// 64-bit FNV-1a. Fast and stable across platforms; it detects changed content, it does not
 /// resist an attacker, and nothing here needs it to.
@@ -8,8 +9,29 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     })
 }
 
+/// `sha384-<base64>`: what `integrity` attributes and `fetch(url, {integrity})` take (W3C SRI).
+/// Unlike [`fnv1a64`] it resists tampering, which is its purpose.
+pub fn subresource_integrity(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn integrity_is_sri_sha384() {
+        // The SHA-384 of "abc" (FIPS 180-2), in base64.
+        assert_eq!(
+            super::subresource_integrity(b"abc"),
+            "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
+        );
+    }
+
     #[test]
     fn matches_the_published_test_vectors() {
         assert_eq!(super::fnv1a64(b""), 0xcbf2_9ce4_8422_2325);

@@ -197,6 +197,52 @@ fn the_bundle_is_served_with_cors_and_the_right_types() {
     );
 }
 
+/// One release, one version: the workspace's, in `/v1/health`, the loader, `release.json` and
+/// the package; its pinned copy is byte for byte the alias, cached for a year, and every file
+/// hash in `release.json` matches the file the worker serves.
+#[test]
+fn the_release_is_one_version_served_pinned_beside_the_alias_with_matching_hashes() {
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(json(&mut get("/v1/health", &[]))["version"], version);
+    let package: Value = serde_json::from_str(
+        &std::fs::read_to_string(guanai_e2e::root().join("pkg/package.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(package["version"], version);
+
+    let mut alias = get("/guanai.js", &[]);
+    assert_eq!(
+        header(&alias, "cache-control").as_deref(),
+        Some("public, max-age=300")
+    );
+    let alias = alias.body_mut().read_to_vec().unwrap();
+    let mut pinned = get(&format!("/v/{version}/guanai.js"), &[]);
+    assert_eq!(pinned.status(), 200);
+    assert_eq!(
+        header(&pinned, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(pinned.body_mut().read_to_vec().unwrap(), alias);
+    assert!(
+        String::from_utf8_lossy(&alias).contains(&format!("\"{version}\"")),
+        "the loader names its version"
+    );
+
+    let release = json(&mut get("/release.json", &[]));
+    assert_eq!(release["version"], version);
+    let sri = guanai_core::digest::subresource_integrity;
+    assert_eq!(release["loader"]["integrity"], sri(&alias));
+    let files = release["files"].as_array().unwrap();
+    assert!(files.len() >= 10, "every bundle's wasm and stylesheet");
+    for file in files {
+        let path = file["path"].as_str().unwrap();
+        for served in [format!("/{path}"), format!("/v/{version}/{path}")] {
+            let bytes = get(&served, &[]).body_mut().read_to_vec().unwrap();
+            assert_eq!(file["integrity"], sri(&bytes), "{served}");
+        }
+    }
+}
+
 #[test]
 fn the_root_leads_to_the_example_pages() {
     let mut index = get("/", &[]);

@@ -262,6 +262,64 @@ async fn the_bundle_works_from_a_static_origin_of_its_own_with_only_the_api_at_t
     let _ = std::fs::remove_dir_all(&hosted);
 }
 
+/// The self-hosted copy with one byte of the finder's wasm changed, as a compromised CDN or a
+/// proxy rewriting responses would serve it: the loader (untouched, so its own integrity holds)
+/// refuses the file instead of running it.
+#[tokio::test]
+async fn a_tampered_wasm_behind_a_correct_loader_is_refused_with_guanai_error() {
+    let hosted = std::env::temp_dir().join(format!("guanai-tampered-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&hosted);
+    copy_tree(&root().join("pkg"), &hosted);
+    let directory = std::fs::read_dir(&hosted)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.is_dir())
+        .expect("the bundle directory");
+    let wasm = directory.join("finder.wasm");
+    let mut bytes = std::fs::read(&wasm).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&wasm, bytes).unwrap();
+    let worker = base();
+    std::fs::write(
+        hosted.join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <title>篡改</title><script type=\"module\" src=\"./guanai.js\"></script></head>\
+             <body><guanai-benefit-finder id=\"finder\" api=\"{worker}\">\
+             <a href=\"{worker}/catalog\">福利目录</a></guanai-benefit-finder></body></html>"
+        ),
+    )
+    .unwrap();
+    let site = StaticSite::start(hosted.clone());
+    let mut client = browser().await;
+    before_every_page(&client, RECORD).await;
+    visit(&mut client, &format!("{}/index.html", site.origin)).await;
+    let errors = wait_until(&client, "return guanaiErrors.length > 0 && guanaiErrors").await;
+    assert_eq!(errors, serde_json::json!(["load_failed"]));
+    let root = shadow("finder");
+    let shown = wait_until(
+        &client,
+        &format!(
+            "const alert = {root}.querySelector('[role=alert]'); \
+             return alert && [alert.textContent, {root}.querySelectorAll('.card').length, \
+             !!{root}.querySelector('slot')];"
+        ),
+    )
+    .await;
+    assert_eq!(shown[1], 0, "nothing of the tampered bundle ran: {shown}");
+    assert_eq!(shown[2], true, "the host's own link stays: {shown}");
+    assert!(
+        fetched(&client)
+            .await
+            .iter()
+            .any(|url| url.ends_with("finder.wasm")),
+        "the wasm was fetched, then refused"
+    );
+    let _ = std::fs::remove_dir_all(&hosted);
+}
+
 fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {

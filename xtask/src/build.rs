@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 use guanai_core::digest::fnv1a64 as fnv;
+use guanai_core::digest::subresource_integrity as integrity;
 
 use crate::process::run;
 use crate::tools::{Tools, ensure_build_tools};
@@ -235,17 +236,6 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The release manifest beside the loader: version, and each file with its `integrity`. The
 /// admin view's embed builder reads it from the worker; partners read it in the package.
 pub const RELEASE: &str = "release.json";
-
-/// `sha384-<base64>`, as `integrity` attributes and `fetch(url, {integrity})` take it.
-pub fn integrity(bytes: &[u8]) -> String {
-    use base64::Engine;
-    use sha2::Digest;
-    let digest = sha2::Sha384::digest(bytes);
-    format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
-}
 
 fn release_manifest(
     directory: &str,
@@ -755,4 +745,64 @@ fn newest(path: &Path, skip: &Path) -> Option<SystemTime> {
         .filter_map(|entry| newest(&entry.path(), skip))
         .max();
     own.max(children)
+}
+
+/// `npm pack --dry-run` in `pkg/`: the tarball a partner installs holds exactly the release —
+/// the loader, `release.json` and every file it names, the README and the licenses — under the
+/// workspace version.
+pub fn check_package() -> Result {
+    let pkg = root().join("pkg");
+    let output = Command::new("npm")
+        .args(["pack", "--dry-run", "--json", "--ignore-scripts"])
+        .current_dir(&pkg)
+        .output()
+        .map_err(|error| format!("npm pack: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "npm pack --dry-run: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let packed: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|error| format!("npm pack --json: {error}"))?;
+    let packed = &packed[0];
+    if packed["version"] != VERSION {
+        return Err(format!(
+            "npm pack: version {} is not the workspace's {VERSION}",
+            packed["version"]
+        ));
+    }
+    let mut listed: Vec<String> = packed["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|file| file["path"].as_str().map(str::to_string))
+        .collect();
+    listed.sort();
+    let release: serde_json::Value = serde_json::from_slice(&read(&pkg.join(RELEASE))?)
+        .map_err(|error| format!("pkg/{RELEASE}: {error}"))?;
+    let mut expected: Vec<String> = ["package.json", "README.md", "guanai.js", RELEASE]
+        .into_iter()
+        .chain(LICENSES.iter().copied())
+        .map(str::to_string)
+        .chain(
+            release["files"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|file| file["path"].as_str().map(str::to_string)),
+        )
+        .collect();
+    expected.sort();
+    if listed != expected {
+        return Err(format!(
+            "npm pack --dry-run lists {listed:?}, the release is {expected:?}"
+        ));
+    }
+    eprintln!(
+        "package: {} ({} files) packs as expected",
+        packed["id"].as_str().unwrap_or_default(),
+        listed.len()
+    );
+    Ok(())
 }

@@ -127,6 +127,7 @@ pub fn all(only: &[String]) -> Result {
         "tier 3: end-to-end (wrangler dev + local KV + headless Chromium)",
         &mut || {
             build::all(&tools)?;
+            build::check_package()?;
             serve::ensure_dev_secrets()?;
             let state = root.join("target/e2e/state");
             let _ = std::fs::remove_dir_all(&state);
