@@ -7,7 +7,8 @@
 //! - [`api`]: fetch with the session cookie and the CSRF token, errors as bilingual messages.
 //! - [`ui`]: the language switch, form fields that show the server's field errors, tables.
 //! - one module per page: [`login`], [`dashboard`] (SVG charts), [`signups`], [`catalogue`]
-//!   (with [`partner_form`] and [`benefit_form`]), [`applications`], [`staff`], [`audit`].
+//!   (with [`partner_form`] and [`benefit_form`]), [`applications`], [`embed`] (partner sites
+//!   and the embed-code builder), [`staff`], [`audit`].
 
 pub mod api;
 pub mod applications;
@@ -16,6 +17,7 @@ pub mod benefit_form;
 pub mod catalogue;
 pub mod chart;
 pub mod dashboard;
+pub mod embed;
 pub mod login;
 pub mod partner_form;
 pub mod requests;
@@ -70,16 +72,18 @@ pub enum Page {
     Signups,
     Catalogue,
     Applications,
+    Embed,
     Staff,
     Audit,
 }
 
 impl Page {
-    pub const ALL: [Page; 6] = [
+    pub const ALL: [Page; 7] = [
         Page::Dashboard,
         Page::Signups,
         Page::Catalogue,
         Page::Applications,
+        Page::Embed,
         Page::Staff,
         Page::Audit,
     ];
@@ -90,6 +94,7 @@ impl Page {
             Page::Signups => "signups",
             Page::Catalogue => "catalogue",
             Page::Applications => "applications",
+            Page::Embed => "embed",
             Page::Staff => "staff",
             Page::Audit => "audit",
         }
@@ -109,6 +114,7 @@ impl Page {
             Page::Signups => ("社工报名", "Sign-ups"),
             Page::Catalogue => ("合作单位与福利", "Partners & benefits"),
             Page::Applications => ("合作申请", "Partner applications"),
+            Page::Embed => ("嵌入代码", "Embed"),
             Page::Staff => ("工作人员", "Staff"),
             Page::Audit => ("操作日志", "Audit log"),
         }
@@ -284,6 +290,7 @@ fn Shell() -> impl IntoView {
                 Page::Signups => view! { <signups::Signups /> }.into_any(),
                 Page::Catalogue => view! { <catalogue::CataloguePage /> }.into_any(),
                 Page::Applications => view! { <applications::Applications /> }.into_any(),
+                Page::Embed => view! { <embed::EmbedPage /> }.into_any(),
                 Page::Staff => view! { <staff::StaffPage /> }.into_any(),
                 Page::Audit => view! { <audit::AuditPage /> }.into_any(),
             }}
