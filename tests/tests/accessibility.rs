@@ -170,6 +170,7 @@ async fn every_admin_page_in_chinese_and_english() {
             ("signups", "table.list tbody tr"),
             ("catalogue", "table.partners, section.publishing"),
             ("applications", "table.list tbody tr"),
+            ("embed", ".builder .snippet textarea"),
             ("staff", "table tbody tr"),
             ("audit", "table tbody tr"),
         ];
