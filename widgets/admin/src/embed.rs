@@ -201,6 +201,11 @@ fn Sites(
                         }
                     })
                     .collect_view();
+                let nothing = list.sites.is_empty().then(|| {
+                    view! {
+                        <tr><td colspan="3">{t_str(lang, "尚未登记网站。", "No sites recorded yet.")}</td></tr>
+                    }
+                });
                 view! {
                     {configured}
                     <table class="list sites">
@@ -210,7 +215,7 @@ fn Sites(
                             <th scope="col">{t_str(lang, "网站地址", "Site addresses")}</th>
                             <th scope="col">{t_str(lang, "最后修改", "Last change")}</th>
                         </tr></thead>
-                        <tbody>{body}</tbody>
+                        <tbody>{body}{nothing}</tbody>
                     </table>
                 }
                 .into_any()
