@@ -37,10 +37,14 @@
 //!   wasm memory and back out as the body, where JavaScript hands the string through; what
 //!   production serves is the cached path (and phones cache the answer 60 s).
 //! - **What a page downloads** (issue 12; bundle code fetched, brotli q11, from Lighthouse's network
-//!   log): a page with only a finder ≤ 100 KB — 98.7 (partner and association pages); only the
-//!   sign-up form ≤ 100 — 144.8 **OVER**; only the partner application ≤ 100 — 129.9 **OVER**; the
-//!   map with its finder ≤ 150 — 193.8 **OVER** (every page downloaded 329 KB before). Each figure
-//!   includes `guanai.js` (2.5), the bundle's stylesheet (1.0–2.0) and glue (4.5–5.4). Floors,
+//!   log): a page with only a finder ≤ 100 KB — 102.9 **OVER** (partner and association pages;
+//!   98.7 before issue 16); only the sign-up form ≤ 100 — 160.8 **OVER**; only the partner
+//!   application ≤ 100 — 137.0 **OVER**; the map with its finder ≤ 150 — 197.6 **OVER** (every page
+//!   downloaded 329 KB before issue 12). Each figure includes the bundle's stylesheet (1.0–2.0)
+//!   and `guanai.js`, 11.2 KB since issue 16: it carries every bundle's glue so that the one
+//!   `integrity` a host pins covers all the JavaScript (an `import()` of one glue cannot carry
+//!   a hash on older WebViews). Before, a page fetched the loader (2.5) and its own glue
+//!   (4.5–5.4): the four other glues cost each page ≈ 4 KB, which put the finder pages over. Floors,
 //!   measured with the same profile and passes: a Leptos mount with our element glue and one
 //!   reactive text is 32.6 KB of wasm; add fetching and reading the catalogue and it is ≈ 56. The
 //!   forms' own views are the bulk of theirs (the sign-up view alone is 42 KB of code before
