@@ -48,7 +48,7 @@ async fn switch_widgets(client: &Client, ids: &[&str], lang: &str) {
     client
         .execute(
             &format!(
-                "const hosts = {}; window.beforeSwitch = hosts.map(h => h.shadowRoot.querySelector('[lang]')?.lang === {lang:?} ? null : h.shadowRoot.textContent); \
+                "const hosts = {}; window.beforeSwitch = hosts.map(h => h.shadowRoot.querySelector('section.guanai[lang]')?.lang === {lang:?} ? null : h.shadowRoot.textContent); \
                  hosts.forEach(h => h.setAttribute('lang', {lang:?}));",
                 hosts(ids)
             ),

@@ -286,3 +286,64 @@ async fn the_catalogue_is_fetched_with_the_bundle_once() {
         "one catalogue request, started before the wasm had arrived"
     );
 }
+
+/// `lang-switch` (the first finder on the association page has it, the sidebar's does not): a
+/// visitor flips the finder between 中文 and English by keyboard, and the choice stays for that
+/// host across a reload.
+#[tokio::test]
+async fn the_language_switch_flips_the_finder_and_is_remembered_for_the_host() {
+    let site = HostSite::start();
+    let mut client = browser().await;
+    let page = format!("{}/association-site.html", site.origin);
+    visit(&mut client, &page).await;
+    let root = shadow("finder");
+    let shown = |expected: &str| {
+        format!(
+            "const s = {root}?.querySelector('section.finder'); \
+             return s?.getAttribute('lang') === {expected:?} && s.querySelector('h2')?.textContent"
+        )
+    };
+    let heading = wait_until(&client, &shown("zh-CN")).await;
+    assert_eq!(heading, "社工关爱福利查询");
+    assert_eq!(
+        wait_until(
+            &client,
+            &format!("return {}?.querySelector('section.finder') && ({}.querySelector('.lang-switch') === null)", shadow("sidebar-finder"), shadow("sidebar-finder"))
+        )
+        .await,
+        true,
+        "no switch without the attribute"
+    );
+
+    // By keyboard: focus the switch and press Enter.
+    let switch = client
+        .find(fantoccini::Locator::Id("finder"))
+        .await
+        .unwrap()
+        .shadow_root()
+        .await
+        .unwrap()
+        .find(Locator::Css(".lang-switch button"))
+        .await
+        .unwrap();
+    assert_eq!(switch.text().await.unwrap(), "English");
+    switch.send_keys("\u{E007}").await.unwrap();
+    assert_eq!(
+        wait_until(&client, &shown("en")).await,
+        "Social worker benefit finder"
+    );
+    let label = wait_until(
+        &client,
+        &format!("return {root}.querySelector('.lang-switch button')?.textContent"),
+    )
+    .await;
+    assert_eq!(label, "中文");
+
+    // Remembered for this host.
+    visit(&mut client, &page).await;
+    assert_eq!(
+        wait_until(&client, &shown("en")).await,
+        "Social worker benefit finder"
+    );
+    client.close().await.unwrap();
+}

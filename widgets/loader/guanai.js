@@ -56,6 +56,7 @@ const ELEMENTS = {
 const OBSERVED = [
   "api", "lang", "area", "region", "partner", "association",
   "tiles", "tiles-key", "tiles-crs", "tiles-attribution", "finder", "pick", "picked",
+  "lang-switch",
 ];
 
 const LOADING = { "zh-CN": "正在加载…", en: "Loading…" };

@@ -125,7 +125,7 @@ impl Widget {
     }
 }
 
-/// Mounts `view` into `root` with the attributes `names` read from `host`.
+/// Mounts `view` into `root` with the attributes `names` (and `lang-switch`) read from `host`.
 pub fn mount<V: IntoView + 'static>(
     host: HtmlElement,
     root: HtmlElement,
@@ -136,14 +136,76 @@ pub fn mount<V: IntoView + 'static>(
     let created = std::rc::Rc::new(std::cell::RefCell::new(None));
     let slot = created.clone();
     let handle = leptos::mount::mount_to(root, move || {
-        let attributes = Attributes::read(&host, names);
+        let mut attributes = Attributes::read(&host, names);
+        attributes
+            .0
+            .push((LANG_SWITCH, RwSignal::new(host.get_attribute(LANG_SWITCH))));
         *slot.borrow_mut() = Some(attributes.clone());
-        view(attributes, Host::new(host))
+        let (switch, lang) = (attributes.get(LANG_SWITCH), attributes.get("lang"));
+        if switch.get_untracked().is_some()
+            && let Some(remembered) = remembered_lang()
+        {
+            lang.set(Some(remembered.tag().to_string()));
+        }
+        view! {
+            {move || switch.with(Option::is_some).then(|| view! { <LangSwitch lang /> })}
+            {view(attributes, Host::new(host))}
+        }
     });
     let attributes = created.take().unwrap_or_else(|| Attributes(Vec::new()));
     Widget {
         attributes,
         mounted: Some(Box::new(handle)),
+    }
+}
+
+/// With this attribute, a visitor can flip the widget between 中文 and English.
+pub const LANG_SWITCH: &str = "lang-switch";
+
+/// Where the host page's origin remembers the visitor's choice: a language, nothing personal,
+/// and only once they have chosen. Every widget with `lang-switch` on that host follows it.
+const REMEMBERED_LANG: &str = "guanai-lang";
+
+fn storage() -> Option<web_sys::Storage> {
+    // Storage may be refused (sandboxed frames, some privacy modes): then nothing is kept.
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn remembered_lang() -> Option<Lang> {
+    let value = storage()?.get_item(REMEMBERED_LANG).ok().flatten()?;
+    Some(Lang::from_attribute(Some(&value)))
+}
+
+fn remember_lang(lang: Lang) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(REMEMBERED_LANG, lang.tag());
+    }
+}
+
+/// The language switch above a widget: names the other language in that language.
+#[component]
+fn LangSwitch(
+    /// The `lang` attribute's signal, which the widget reads.
+    lang: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let other = move || match Lang::from_attribute(lang.get().as_deref()) {
+        Lang::ZhCn => Lang::En,
+        Lang::En => Lang::ZhCn,
+    };
+    let flip = move |_| {
+        let next = other();
+        lang.set(Some(next.tag().to_string()));
+        remember_lang(next);
+    };
+    view! {
+        <div class="guanai lang-switch">
+            <button type="button" lang=move || other().tag() on:click=flip>
+                {move || match other() {
+                    Lang::En => "English",
+                    Lang::ZhCn => "中文",
+                }}
+            </button>
+        </div>
     }
 }
 
