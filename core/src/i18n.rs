@@ -57,6 +57,8 @@ strings!(
         AnyLevel => ("不限", "Any"),
         ValidNow => ("只看当前有效", "Valid now only"),
         ClearFilters => ("清除筛选", "Clear filters"),
+        FiltersToggle => ("筛选", "Filters"),
+        FiltersActive => ("筛选（{n}）", "Filters ({n})"),
         ResultCount => ("共 {n} 项福利", "{n} benefits"),
         ResultCountOne => ("共 1 项福利", "1 benefit"),
         Loading => ("正在加载福利目录…", "Loading the benefit catalogue…"),

@@ -138,7 +138,9 @@ async fn association_page_from_another_origin_narrows_to_dental_offers_when_typi
     .await;
     assert_eq!(count, "共 2 项福利");
 
-    // Picking an area narrows further; an area without dental offers leaves nothing.
+    // Picking an area narrows further; an area without dental offers leaves nothing. (On this
+    // phone-sized window the filters are folded behind one control.)
+    click(&client, "finder", ".filters-toggle").await;
     click(&client, "finder", "button[data-area=leisure]").await;
     wait_for_cards(&client, "finder", 0).await;
     let empty = wait_until(
@@ -346,4 +348,64 @@ async fn the_language_switch_flips_the_finder_and_is_remembered_for_the_host() {
         "Social worker benefit finder"
     );
     client.close().await.unwrap();
+}
+
+/// At 390 × 844 the filters fold behind "筛选 / Filters" (with the count of those active) and the
+/// first result card ends within 450 px of the widget's top; on a desktop the layout stays open.
+#[tokio::test]
+async fn on_a_phone_the_first_result_is_on_the_first_screen_with_the_filters_folded() {
+    let site = HostSite::start();
+    let mut client = browser().await;
+    client.set_window_size(390, 844).await.unwrap();
+    visit(
+        &mut client,
+        &format!("{}/association-site.html", site.origin),
+    )
+    .await;
+    let root = shadow("finder");
+    let layout = "const host = document.getElementById('finder'); const root = host.shadowRoot; \
+         const card = root?.querySelector('.card'); if (!card) return false; \
+         const toggle = root.querySelector('.filters-toggle'); \
+         return { cardBottom: card.getBoundingClientRect().bottom - host.getBoundingClientRect().top, \
+                  filters: getComputedStyle(root.querySelector('.filters')).display, \
+                  toggle: getComputedStyle(toggle).display, expanded: toggle.getAttribute('aria-expanded'), \
+                  label: toggle.textContent, width: innerWidth };";
+    let phone = wait_until(&client, layout).await;
+    eprintln!("phone layout: {phone}");
+    assert!(phone["width"].as_f64().unwrap() <= 400.0, "{phone}");
+    assert!(
+        phone["cardBottom"].as_f64().unwrap() <= 450.0,
+        "the first card ends {} px below the widget's top",
+        phone["cardBottom"]
+    );
+    assert_eq!(phone["filters"], "none", "{phone}");
+    assert_eq!(phone["expanded"], "false");
+    assert_eq!(phone["label"], "筛选");
+
+    click(&client, "finder", ".filters-toggle").await;
+    click(&client, "finder", "button[data-area=health]").await;
+    let opened = wait_until(
+        &client,
+        &format!(
+            "const t = {root}.querySelector('.filters-toggle'); \
+             return t.getAttribute('aria-expanded') === 'true' && t.textContent === '筛选（1）' \
+             && getComputedStyle({root}.querySelector('.filters')).display"
+        ),
+    )
+    .await;
+    assert_eq!(opened, "grid");
+    let unfolded = wait_until(&client, layout).await;
+    eprintln!("phone layout, filters open: {unfolded}");
+
+    // A desktop window: the filters are open and the control is gone.
+    client.set_window_size(1280, 900).await.unwrap();
+    visit(
+        &mut client,
+        &format!("{}/association-site.html", site.origin),
+    )
+    .await;
+    let desktop = wait_until(&client, layout).await;
+    assert_eq!(desktop["filters"], "grid", "{desktop}");
+    assert_eq!(desktop["toggle"], "none", "{desktop}");
+    client.close().await.expect("closed");
 }

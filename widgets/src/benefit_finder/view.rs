@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::card::BenefitCard;
 use super::{Loaded, Presets};
-use crate::element::{Host, now, tr};
+use crate::element::{Host, bool_attr, now, tr};
 use crate::filters::{AreaChips, RegionSelect};
 
 /// How many result cards are rendered at first, and added by each "show more".
@@ -78,6 +78,14 @@ pub fn FinderView(
             ))
         }
     };
+    // On a phone the filters fold behind one control, so the first results are on the first
+    // screen; from 540 px of widget width (finder.css) they stay open and the control is gone.
+    let filters_open = RwSignal::new(false);
+    let active = move || {
+        areas.with(Vec::len)
+            + usize::from(region.with(Option::is_some))
+            + usize::from(level.with(Option::is_some))
+    };
     let visible =
         move || results.with(|found| found.iter().take(shown.get()).copied().collect::<Vec<_>>());
     let remaining = move || results.with(Vec::len).saturating_sub(shown.get());
@@ -109,7 +117,19 @@ pub fn FinderView(
                 on:compositionend=move |event| query.set(event_target_value(&event))
             />
         </div>
-        <div class="filters" part="filters">
+        <button
+            type="button"
+            class="filters-toggle"
+            aria-controls="finder-filters"
+            aria-expanded=move || bool_attr(filters_open.get())
+            on:click=move |_| filters_open.update(|open| *open = !*open)
+        >
+            {move || match active() {
+                0 => Ui::FiltersToggle.get(lang.get()).to_string(),
+                n => fill(Ui::FiltersActive.get(lang.get()), &[("n", &n.to_string())]),
+            }}
+        </button>
+        <div class="filters" part="filters" id="finder-filters" data-open=move || bool_attr(filters_open.get())>
             <AreaChips areas lang id_prefix="finder" />
             <div class="selects">
                 <RegionSelect region lang id_prefix="finder" />
