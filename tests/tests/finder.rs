@@ -409,3 +409,71 @@ async fn on_a_phone_the_first_result_is_on_the_first_screen_with_the_filters_fol
     assert_eq!(desktop["toggle"], "none", "{desktop}");
     client.close().await.expect("closed");
 }
+
+/// A benefit shared from the finder: the link (copied, or shown to copy by hand where the
+/// browser has no clipboard) is the edge's plain page of that benefit, which opens on its own
+/// and is also what "Print" opens; the host page's address is not touched.
+#[tokio::test]
+async fn a_shared_benefit_link_opens_the_same_benefit_on_its_own_page() {
+    let site = HostSite::start();
+    let mut client = browser().await;
+    let page = format!("{}/association-site.html", site.origin);
+    visit(&mut client, &page).await;
+    let ids = wait_until(
+        &client,
+        &format!(
+            "const cards = [...({}?.querySelectorAll('.card') ?? [])]; return cards.length > 0 && cards.map(c => c.dataset.benefit);",
+            shadow("finder")
+        ),
+    )
+    .await;
+    let first = ids[0].as_str().unwrap().to_string();
+    click(
+        &client,
+        "finder",
+        &format!("li[data-benefit='{first}'] button[aria-expanded]"),
+    )
+    .await;
+    let title = wait_until(
+        &client,
+        &format!(
+            "return {}.querySelector(\"li[data-benefit='{first}'] h3\")?.textContent",
+            shadow("finder")
+        ),
+    )
+    .await;
+    click(
+        &client,
+        "finder",
+        &format!("li[data-benefit='{first}'] .share"),
+    )
+    .await;
+    let shared = wait_until(
+        &client,
+        &format!(
+            "const card = {}.querySelector(\"li[data-benefit='{first}']\"); \
+             const link = card.querySelector('.shared a[data-shared]'); \
+             return link && [link.dataset.shared, card.querySelector('.print').href, card.querySelector('.shared').textContent];",
+            shadow("finder")
+        ),
+    )
+    .await;
+    let url = shared[0].as_str().unwrap().to_string();
+    assert_eq!(url, format!("{}/catalog/{first}", base()));
+    assert_eq!(shared[1], url.as_str(), "print opens the same page");
+    let said = shared[2].as_str().unwrap();
+    assert!(
+        said.starts_with("已复制链接") || said.starts_with("请复制此链接"),
+        "a visible confirmation: {said}"
+    );
+    let here = client.current_url().await.unwrap();
+    assert_eq!(here.as_str(), page, "the host's address is not touched");
+
+    visit(&mut client, &url).await;
+    let heading = wait_until(&client, "return document.querySelector('h1')?.textContent").await;
+    assert!(
+        heading.as_str().unwrap().contains(title.as_str().unwrap()),
+        "{heading} / {title}"
+    );
+    client.close().await.unwrap();
+}

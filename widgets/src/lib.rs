@@ -16,6 +16,7 @@ pub mod loading;
 pub mod my_signup;
 pub mod partner_apply;
 pub mod partner_map;
+pub mod share;
 pub mod signup_form;
 
 /// The CSS of every widget (each bundle's stylesheet is the part its elements use, see

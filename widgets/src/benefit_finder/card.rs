@@ -6,9 +6,9 @@ use guanai_core::i18n::Ui;
 use guanai_core::{Benefit, Lang, Partner};
 use leptos::prelude::*;
 
-use super::Loaded;
-use crate::element::Host;
-use crate::element::bool_attr;
+use super::{FinderApi, Loaded};
+use crate::element::{Host, bool_attr, tr};
+use crate::share::{Handed, share_link};
 
 /// A result card: title, partner, area and validity; "details" reveals how to redeem, who can
 /// use it, where, and the partner's locations and honours.
@@ -39,6 +39,7 @@ pub fn BenefitCard(
     let status = Standing::of(&benefit, today);
     let data_id = benefit.id.clone();
     let for_details = (benefit.clone(), partner.clone());
+    let for_actions = benefit.clone();
 
     view! {
         <li class="card" part="card" data-benefit=data_id>
@@ -70,6 +71,7 @@ pub fn BenefitCard(
             </button>
             <div class="details" id=details_id.clone() hidden=move || !expanded.get()>
                 {move || expanded.get().then(|| details(&for_details.0, for_details.1.as_ref(), lang.get()))}
+                {move || expanded.get().then(|| view! { <Actions benefit=for_actions.clone() lang /> })}
             </div>
         </li>
     }
@@ -125,4 +127,50 @@ fn details(benefit: &Benefit, partner: Option<&Partner>, lang: Lang) -> impl Int
             })}
         </dl>
     }
+}
+
+/// Share and print: both go to the benefit's plain page on the edge (`/catalog/<id>`), which
+/// opens anywhere without the widget and prints cleanly. The host page's own URL is not touched.
+#[component]
+fn Actions(benefit: Benefit, lang: Signal<Lang>) -> impl IntoView {
+    let api = use_context::<FinderApi>()?;
+    let id = StoredValue::new(benefit.id.clone());
+    let page = move || {
+        let query = if lang.get() == Lang::En {
+            "?lang=en"
+        } else {
+            ""
+        };
+        let api = api.0.get();
+        format!(
+            "{}/catalog/{}{query}",
+            api.trim_end_matches('/'),
+            id.get_value()
+        )
+    };
+    let handed = RwSignal::new(None::<(Handed, String)>);
+    let title = benefit.title.clone();
+    let share = move |_| {
+        let (title, url) = (title.get(lang.get_untracked()).to_string(), page());
+        leptos::task::spawn_local(async move {
+            let result = share_link(&title, &url).await;
+            handed.set(Some((result, url)));
+        });
+    };
+    Some(view! {
+        <div class="actions">
+            <button type="button" class="link-button share" on:click=share>{tr(lang, Ui::Share)}</button>
+            <a class="link-button print" href=page target="_blank" rel="noopener">{tr(lang, Ui::Print)}</a>
+            <p class="shared" role="status">
+                {move || handed.get().and_then(|(result, url)| {
+                    let said = match result {
+                        Handed::Shared => return None,
+                        Handed::Copied => Ui::ShareCopied,
+                        Handed::ByHand => Ui::ShareByHand,
+                    };
+                    Some(view! { {said.get(lang.get())}<a href=url.clone() data-shared=url.clone()>{url.clone()}</a> })
+                })}
+            </p>
+        </div>
+    })
 }

@@ -89,6 +89,8 @@ pub fn BenefitFinder(
     /// The custom element, for `guanai:ready` / `guanai:error` / `guanai:select`.
     host: Host,
 ) -> impl IntoView {
+    // The cards link to the plain catalogue pages of the same edge (share, print).
+    provide_context(FinderApi(api));
     view! {
         <section class="guanai finder" lang=move || lang.get().tag() aria-label=tr(lang, Ui::FinderName)>
             <WithCatalogue api lang host=host.clone() ready=move |loaded| {
@@ -97,6 +99,11 @@ pub fn BenefitFinder(
         </section>
     }
 }
+
+/// The edge the finder reads, for the cards' links to `/catalog/<benefit-id>`; absent where a
+/// test mounts [`FinderView`] alone (the cards then offer no link).
+#[derive(Debug, Clone, Copy)]
+pub struct FinderApi(pub Signal<String>);
 
 /// A loaded catalogue for [`FinderView`], shared by every card.
 pub type Loaded = Arc<LoadedCatalogue>;

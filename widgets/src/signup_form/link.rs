@@ -7,7 +7,6 @@ use guanai_core::i18n::FormUi;
 use leptos::prelude::*;
 use qrcodegen::{QrCode, QrCodeEcc};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::element::tr;
 
@@ -49,17 +48,7 @@ pub fn ManagementLink(
     let copy = move |_| {
         let text = to_copy.clone();
         leptos::task::spawn_local(async move {
-            // Older WebViews and plain-http pages have no `navigator.clipboard`.
-            let clipboard = web_sys::window()
-                .and_then(|window| {
-                    js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok()
-                })
-                .filter(|clipboard| clipboard.is_object())
-                .map(|clipboard| clipboard.unchecked_into::<web_sys::Clipboard>());
-            let written = match clipboard {
-                Some(clipboard) => JsFuture::from(clipboard.write_text(&text)).await.is_ok(),
-                None => false,
-            };
+            let written = crate::share::copy_text(&text).await;
             copied.set(if written {
                 Copied::Done
             } else {
