@@ -63,6 +63,7 @@ strings!(
         ResultCountOne => ("共 1 项福利", "1 benefit"),
         Loading => ("正在加载福利目录…", "Loading the benefit catalogue…"),
         Empty => ("没有符合条件的福利。试试更换关键词或减少筛选条件。", "No benefits match. Try other keywords or fewer filters."),
+        OfflineCopy => ("无法连接服务器，显示的是 {at} 保存在本机的福利目录。", "No connection: showing the catalogue kept on this device on {at}."),
         LoadError => ("福利目录暂时无法加载，请检查网络后重试。", "The benefit catalogue could not be loaded. Check your connection and try again."),
         Retry => ("重试", "Try again"),
         ShowMore => ("显示更多（还有 {n} 项）", "Show more ({n} more)"),

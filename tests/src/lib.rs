@@ -261,6 +261,17 @@ fn serve_files(
 /// scripts (Chrome DevTools' `Page.addScriptToEvaluateOnNewDocument`, through ChromeDriver):
 /// how a test takes WebAssembly or `adoptedStyleSheets` away, as an older engine would lack them.
 pub async fn before_every_page(client: &Client, source: &str) {
+    devtools(
+        client,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": source }),
+    )
+    .await;
+}
+
+/// Runs the Chrome DevTools command `method` with `params` in this session, through
+/// ChromeDriver (`goog/cdp/execute`): blocking URLs, disabling the cache, injecting scripts.
+pub async fn devtools(client: &Client, method: &str, params: Value) {
     #[derive(Debug)]
     struct Cdp(String);
     impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
@@ -279,10 +290,7 @@ pub async fn before_every_page(client: &Client, source: &str) {
             (http::Method::POST, Some(self.0.clone()))
         }
     }
-    let command = json!({
-        "cmd": "Page.addScriptToEvaluateOnNewDocument",
-        "params": { "source": source },
-    });
+    let command = json!({ "cmd": method, "params": params });
     client
         .issue_cmd(Cdp(command.to_string()))
         .await

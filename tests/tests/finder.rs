@@ -477,3 +477,66 @@ async fn a_shared_benefit_link_opens_the_same_benefit_on_its_own_page() {
     );
     client.close().await.unwrap();
 }
+
+/// The last catalogue stays on the device: with only the API blocked (the bundle is still
+/// served), a reload shows the kept catalogue, and a line says when it was saved.
+#[tokio::test]
+async fn with_the_api_unreachable_a_reload_shows_the_kept_catalogue() {
+    let site = HostSite::start();
+    let mut client = browser().await;
+    let page = format!("{}/association-site.html", site.origin);
+    visit(&mut client, &page).await;
+    let cards = format!(
+        "const n = {}?.querySelectorAll('.card').length; return n > 0 && n;",
+        shadow("finder")
+    );
+    let online = wait_until(&client, &cards).await;
+    // Kept once the edge's answer is in: wait until IndexedDB holds it.
+    let kept = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const poll = () => { const open = indexedDB.open('guanai'); \
+               open.onsuccess = () => { const db = open.result; \
+                 if (!db.objectStoreNames.contains('catalogues')) { db.close(); return setTimeout(poll, 25); } \
+                 const count = db.transaction('catalogues').objectStore('catalogues').count(); \
+                 count.onsuccess = () => { db.close(); count.result > 0 ? done(count.result) : setTimeout(poll, 25); }; }; }; \
+             poll();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(kept.as_u64().unwrap_or(0) > 0, "{kept}");
+
+    guanai_e2e::devtools(&client, "Network.enable", serde_json::json!({})).await;
+    guanai_e2e::devtools(
+        &client,
+        "Network.setCacheDisabled",
+        serde_json::json!({ "cacheDisabled": true }),
+    )
+    .await;
+    guanai_e2e::devtools(
+        &client,
+        "Network.setBlockedURLs",
+        serde_json::json!({ "urls": ["*/v1/catalog*"] }),
+    )
+    .await;
+    visit(&mut client, &page).await;
+    let offline = wait_until(
+        &client,
+        &format!(
+            "const root = {}; const line = root?.querySelector('.offline')?.textContent; \
+             return line && [line, root.querySelectorAll('.card').length];",
+            shadow("finder")
+        ),
+    )
+    .await;
+    assert!(
+        offline[0]
+            .as_str()
+            .unwrap()
+            .contains("保存在本机的福利目录"),
+        "{offline}"
+    );
+    assert_eq!(offline[1], online, "the same catalogue as before");
+    client.close().await.unwrap();
+}

@@ -62,12 +62,23 @@ pub fn endpoint(api: &str, path: &str) -> String {
 /// Fetches and prepares the published catalogue. The browser's HTTP cache revalidates it with
 /// the ETag, so a second widget on the page usually costs a 304 at most.
 pub async fn fetch_catalogue(api: String) -> Result<Arc<LoadedCatalogue>, LoadError> {
-    let answer = crate::http::get(&endpoint(&api, "/v1/catalog"))
+    let text = fetch_catalogue_text(&api).await?;
+    prepare(&text)
+}
+
+/// The published catalogue's JSON text, as the edge answered it.
+pub async fn fetch_catalogue_text(api: &str) -> Result<String, LoadError> {
+    let answer = crate::http::get(&endpoint(api, "/v1/catalog"))
         .await
         .map_err(|_| LoadError::Network)?;
     if !answer.ok() {
         return Err(LoadError::Status(answer.status));
     }
-    let catalogue = crate::catalogue_json::parse(&answer.text).map_err(|_| LoadError::Malformed)?;
+    Ok(answer.text)
+}
+
+/// A catalogue's JSON text, parsed and indexed for searching.
+pub fn prepare(text: &str) -> Result<Arc<LoadedCatalogue>, LoadError> {
+    let catalogue = crate::catalogue_json::parse(text).map_err(|_| LoadError::Malformed)?;
     Ok(LoadedCatalogue::new(catalogue))
 }

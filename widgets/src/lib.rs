@@ -14,6 +14,7 @@ pub mod form;
 pub mod http;
 pub mod loading;
 pub mod my_signup;
+pub mod offline;
 pub mod partner_apply;
 pub mod partner_map;
 pub mod share;

@@ -2,14 +2,15 @@
 //! error with a way to try again. Shared by the finder and the map.
 
 use guanai_core::Lang;
-use guanai_core::i18n::Ui;
+use guanai_core::i18n::{Ui, fill};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{LoadedCatalogue, fetch_catalogue};
+use crate::api::{LoadError, LoadedCatalogue, fetch_catalogue_text, prepare};
 use crate::element::{Host, tr};
+use crate::offline;
 
 /// Where loading the catalogue stands.
 #[derive(Clone)]
@@ -20,7 +21,9 @@ enum Loading {
 }
 
 /// Fetches the catalogue from `api` and shows `ready(catalogue)` once it is there; dispatches
-/// `guanai:ready`, or `guanai:error` with the failure's code. A new `api` keeps what is shown
+/// `guanai:ready`, or `guanai:error` with the failure's code. The copy kept on the device
+/// (`crate::offline`) is shown at once and replaced if the edge has another; when the edge
+/// cannot be reached, the copy stays with a line saying when it was saved. A new `api` keeps what is shown
 /// until the new catalogue is in. (A plain signal and a spawned fetch rather than a resource
 /// under `<Transition>`: the same states for a fraction of the framework's code.)
 #[component]
@@ -38,6 +41,8 @@ where
     F: Fn(Arc<LoadedCatalogue>) -> AnyView + Clone + Send + Sync + 'static,
 {
     let state = RwSignal::new(Loading::Pending);
+    // When the edge cannot be reached and the kept copy is shown: when it was saved.
+    let offline_since = RwSignal::new(None::<f64>);
     // Only the latest request may set the state: an older answer arriving late is dropped.
     let latest = StoredValue::new(0_u32);
     let load = {
@@ -47,16 +52,39 @@ where
             latest.set_value(request);
             let host = host.clone();
             spawn_local(async move {
-                let result = fetch_catalogue(api).await;
-                if latest.try_get_value() != Some(request) {
+                let current = move || latest.try_get_value() == Some(request);
+                // The copy kept on this device first: shown at once, then checked with the edge.
+                let kept = offline::read(&api).await;
+                let shown = kept
+                    .as_ref()
+                    .and_then(|kept| prepare(&kept.text).ok().map(|loaded| (kept, loaded)));
+                if let Some((_, loaded)) = &shown
+                    && current()
+                    && matches!(state.get_untracked(), Loading::Pending)
+                {
+                    state.set(Loading::Ready(loaded.clone()));
+                }
+                let fetched = fetch_catalogue_text(&api).await;
+                if !current() {
                     return;
                 }
-                match result {
-                    Ok(loaded) => state.set(Loading::Ready(loaded)),
-                    Err(error) => {
-                        host.dispatch("guanai:error", &[("code", error.code())]);
-                        state.set(Loading::Failed);
+                match (fetched, shown) {
+                    (Ok(text), shown) => {
+                        offline_since.set(None);
+                        // The same catalogue as the copy (the usual case): nothing to redraw.
+                        if shown.as_ref().is_some_and(|(kept, _)| kept.text == text) {
+                            return;
+                        }
+                        match prepare(&text) {
+                            Ok(loaded) => {
+                                state.set(Loading::Ready(loaded));
+                                offline::keep(&api, &text).await;
+                            }
+                            Err(error) => fail(&host, state, error),
+                        }
                     }
+                    (Err(_), Some((kept, _))) => offline_since.set(Some(kept.saved_ms)),
+                    (Err(error), None) => fail(&host, state, error),
                 }
             });
         }
@@ -75,10 +103,23 @@ where
         }
         Loading::Ready(loaded) => {
             host.dispatch("guanai:ready", &[]);
-            untrack(|| ready(loaded))
+            let offline = move || {
+                offline_since.get().map(|saved_ms| {
+                    let at = offline::beijing_time(saved_ms);
+                    let line = fill(Ui::OfflineCopy.get(lang.get()), &[("at", &at)]);
+                    view! { <p class="notice offline" role="status">{line}</p> }
+                })
+            };
+            view! { {offline} {untrack(|| ready(loaded))} }.into_any()
         }
         Loading::Failed => view! { <LoadFailed lang retry=retry.clone() /> }.into_any(),
     }
+}
+
+/// Says why the catalogue cannot be shown (`guanai:error`) and shows the error state.
+fn fail(host: &Host, state: RwSignal<Loading>, error: LoadError) {
+    host.dispatch("guanai:error", &[("code", error.code())]);
+    state.set(Loading::Failed);
 }
 
 /// The error state: a plain explanation and a way to try again.
