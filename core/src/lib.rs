@@ -22,6 +22,7 @@
 //! - [`hsds`]: the catalogue as Open Referral HSDS 3.0 JSON.
 //! - [`import`]: partners and benefits from CSV, every problem by row and column.
 //! - [`own_data`]: a person's rights over their sign-up: correction rules, retention.
+//! - [`link_state`]: a finder's state in the host page's URL fragment (`link-state`).
 //! - [`origin`]: partner sites' web origins, normalised as browsers send them.
 //! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
@@ -56,6 +57,7 @@ pub mod geo;
 pub mod hsds;
 pub mod i18n;
 pub mod import;
+pub mod link_state;
 pub mod mobile;
 pub mod model;
 pub mod origin;

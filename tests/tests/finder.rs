@@ -540,3 +540,99 @@ async fn with_the_api_unreachable_a_reload_shows_the_kept_catalogue() {
     assert_eq!(offline[1], online, "the same catalogue as before");
     client.close().await.unwrap();
 }
+
+/// `link-state`: the search and the open benefit live in the host page's fragment under the
+/// element's id (two finders do not clash); typing replaces the history entry, opening a
+/// benefit pushes one; reload, back and forward show what was shown.
+#[tokio::test]
+async fn with_link_state_reload_back_and_forward_restore_what_was_shown() {
+    let directory = std::env::temp_dir().join(format!("guanai-link-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).unwrap();
+    std::fs::write(
+        directory.join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>链接状态</title>\
+             <script type=\"module\" src=\"{}/guanai.js\"></script></head><body>\
+             <guanai-benefit-finder id=\"finder\" link-state></guanai-benefit-finder>\
+             <guanai-benefit-finder id=\"second\" link-state></guanai-benefit-finder></body></html>",
+            base()
+        ),
+    )
+    .unwrap();
+    let site = guanai_e2e::StaticSite::start(directory.clone());
+    let mut client = browser().await;
+    visit(&mut client, &format!("{}/index.html#top", site.origin)).await;
+    wait_until(
+        &client,
+        &format!(
+            "return ({}?.querySelectorAll('.card').length ?? 0) > 2",
+            shadow("second")
+        ),
+    )
+    .await;
+    let entries = client
+        .execute("return history.length", vec![])
+        .await
+        .unwrap();
+
+    type_query(&client, "finder", "口腔").await;
+    let ids = wait_for_cards(&client, "finder", 2).await;
+    let hash = wait_until(
+        &client,
+        "return location.hash.includes('finder=') && location.hash",
+    )
+    .await;
+    assert!(
+        hash.as_str().unwrap().starts_with("#top&finder="),
+        "the host's anchor stays: {hash}"
+    );
+    assert_eq!(
+        client
+            .execute("return history.length", vec![])
+            .await
+            .unwrap(),
+        entries,
+        "typing replaces the entry"
+    );
+
+    let open = &ids[0];
+    click(
+        &client,
+        "finder",
+        &format!("li[data-benefit='{open}'] button[aria-expanded]"),
+    )
+    .await;
+    wait_until(
+        &client,
+        &format!("return location.hash.includes('open%3D{open}')"),
+    )
+    .await;
+    assert_eq!(
+        client
+            .execute("return history.length", vec![])
+            .await
+            .unwrap(),
+        entries.as_u64().unwrap() + 1,
+        "opening a benefit pushes one"
+    );
+
+    let shown = |expanded: bool| {
+        format!(
+            "const root = {}; const input = root?.querySelector('input[type=search]'); \
+             const button = root?.querySelector(\"li[data-benefit='{open}'] button[aria-expanded]\"); \
+             return input?.value === '口腔' && button?.getAttribute('aria-expanded') === '{expanded}' \
+               && {}.querySelector('input[type=search]').value === '';",
+            shadow("finder"),
+            shadow("second")
+        )
+    };
+    client.refresh().await.unwrap();
+    wait_until(&client, &shown(true)).await;
+    client.back().await.unwrap();
+    wait_until(&client, &shown(false)).await;
+    client.forward().await.unwrap();
+    wait_until(&client, &shown(true)).await;
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&directory);
+}

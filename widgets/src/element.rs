@@ -78,6 +78,14 @@ impl Host {
         Host(SendWrapper::new(Some(element)))
     }
 
+    /// The element's `id`, if it has one.
+    pub fn id(&self) -> Option<String> {
+        self.0
+            .as_ref()
+            .map(|element| element.id())
+            .filter(|id| !id.is_empty())
+    }
+
     /// A host that dispatches nothing, for component tests without an element.
     pub fn detached() -> Host {
         Host(SendWrapper::new(None))

@@ -24,15 +24,30 @@ pub fn BenefitCard(
     host: Host,
     /// Today in Asia/Shanghai, to mark ended and future offers.
     today: NaiveDate,
+    /// With `link-state`: the one benefit whose details are open, kept in the host's URL.
+    opened: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let benefit = loaded.catalogue.benefits[index].clone();
     let partner = loaded.catalogue.partner(&benefit.partner).cloned();
     let details_id = format!("benefit-{}-details", benefit.id);
     let benefit_id = benefit.id.clone();
+    if let Some(opened) = opened {
+        let id = benefit.id.clone();
+        Effect::new(move |_| {
+            let open = opened.with(|open| open.as_deref() == Some(id.as_str()));
+            if expanded.get_untracked() != open {
+                expanded.set(open);
+            }
+        });
+    }
     let toggle = move |_| {
-        expanded.update(|open| *open = !*open);
-        if expanded.get_untracked() {
+        let open = !expanded.get_untracked();
+        expanded.set(open);
+        if let Some(opened) = opened {
+            opened.set(open.then(|| benefit_id.clone()));
+        }
+        if open {
             host.dispatch("guanai:select", &[("kind", "benefit"), ("id", &benefit_id)]);
         }
     };

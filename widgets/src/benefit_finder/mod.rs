@@ -5,6 +5,7 @@
 //! finder itself over an already loaded catalogue (what the browser tests mount directly).
 
 mod card;
+mod link;
 mod view;
 
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use crate::loading::WithCatalogue;
 pub use view::{FinderView, PAGE};
 
 /// Attributes of `<guanai-benefit-finder>` that take effect when changed after mount.
-pub const ATTRIBUTES: &[&str] = &["api", "lang", "area", "region", "partner"];
+pub const ATTRIBUTES: &[&str] = &["api", "lang", "area", "region", "partner", "link-state"];
 
 /// Filters fixed by the host page through attributes.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +33,9 @@ pub struct Presets {
     pub region: Signal<Option<String>>,
     /// `partner="weier-dental"`: the finder shows only this partner's offers.
     pub partner: Signal<Option<String>>,
+    /// `link-state`: the search, filters and open benefit live in the host page's URL fragment
+    /// under the element's id (read once, at mount).
+    pub link_state: bool,
 }
 
 impl Presets {
@@ -43,6 +47,7 @@ impl Presets {
             attributes.get("partner"),
         );
         Presets {
+            link_state: attributes.get("link-state").get_untracked().is_some(),
             areas: Signal::derive(move || {
                 area.get()
                     .unwrap_or_default()

@@ -11,9 +11,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::card::BenefitCard;
+use super::link::{self, Linked};
 use super::{Loaded, Presets};
 use crate::element::{Host, bool_attr, now, tr};
 use crate::filters::{AreaChips, RegionSelect};
+use guanai_core::link_state::FinderState;
 
 /// How many result cards are rendered at first, and added by each "show more".
 pub const PAGE: usize = 20;
@@ -52,6 +54,25 @@ pub fn FinderView(
         let loaded = loaded.clone();
         move |_| filter.with(|filter| loaded.index.search(&loaded.catalogue, filter))
     });
+    // With `link-state` (and an id to file it under), the host's URL fragment holds all this.
+    let opened = RwSignal::new(None::<String>);
+    let linked = presets.link_state.then(|| host.id()).flatten().map(|id| {
+        let baseline = FinderState {
+            areas: presets.areas.get_untracked(),
+            region: presets.region.get_untracked(),
+            ..FinderState::default()
+        };
+        let signals = Linked {
+            query,
+            areas,
+            region,
+            level,
+            valid_now,
+            opened,
+        };
+        link::bind(id, signals, baseline);
+        opened
+    });
     let shown = RwSignal::new(PAGE);
     Effect::new(move |_| {
         filter.track();
@@ -81,11 +102,11 @@ pub fn FinderView(
     // On a phone the filters fold behind one control, so the first results are on the first
     // screen; from 540 px of widget width (finder.css) they stay open and the control is gone.
     let filters_open = RwSignal::new(false);
-    let active = move || {
+    let active = Signal::derive(move || {
         areas.with(Vec::len)
             + usize::from(region.with(Option::is_some))
             + usize::from(level.with(Option::is_some))
-    };
+    });
     let visible =
         move || results.with(|found| found.iter().take(shown.get()).copied().collect::<Vec<_>>());
     let remaining = move || results.with(Vec::len).saturating_sub(shown.get());
@@ -117,18 +138,7 @@ pub fn FinderView(
                 on:compositionend=move |event| query.set(event_target_value(&event))
             />
         </div>
-        <button
-            type="button"
-            class="filters-toggle"
-            aria-controls="finder-filters"
-            aria-expanded=move || bool_attr(filters_open.get())
-            on:click=move |_| filters_open.update(|open| *open = !*open)
-        >
-            {move || match active() {
-                0 => Ui::FiltersToggle.get(lang.get()).to_string(),
-                n => fill(Ui::FiltersActive.get(lang.get()), &[("n", &n.to_string())]),
-            }}
-        </button>
+        <FiltersToggle open=filters_open active lang />
         <div class="filters" part="filters" id="finder-filters" data-open=move || bool_attr(filters_open.get())>
             <AreaChips areas lang id_prefix="finder" />
             <div class="selects">
@@ -164,7 +174,7 @@ pub fn FinderView(
         </Show>
         <ul class="results" part="results">
             <For each=visible key=|index| *index let:index>
-                <BenefitCard loaded=loaded.clone() index lang host=host.clone() today />
+                <BenefitCard loaded=loaded.clone() index lang host=host.clone() today opened=linked />
             </For>
         </ul>
         <Show when=move || { remaining() > 0 }>
@@ -174,6 +184,32 @@ pub fn FinderView(
                 </button>
             </div>
         </Show>
+    }
+}
+
+/// The one control the filters fold behind on a phone, with the number of active filters.
+#[component]
+fn FiltersToggle(
+    /// Whether the filters are unfolded.
+    open: RwSignal<bool>,
+    /// How many filters narrow the results.
+    active: Signal<usize>,
+    /// Language of the label.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="filters-toggle"
+            aria-controls="finder-filters"
+            aria-expanded=move || bool_attr(open.get())
+            on:click=move |_| open.update(|open| *open = !*open)
+        >
+            {move || match active.get() {
+                0 => Ui::FiltersToggle.get(lang.get()).to_string(),
+                n => fill(Ui::FiltersActive.get(lang.get()), &[("n", &n.to_string())]),
+            }}
+        </button>
     }
 }
 
