@@ -23,6 +23,19 @@ pub fn iso_date(day: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
+/// `2026-11-30 16:05`: the instant `at_ms` (ms since the Unix epoch) as a date and time of day in
+/// Asia/Shanghai, for "last changed" and "saved at" lines (formatted by hand like [`iso_date`]).
+pub fn shanghai_minute(at_ms: u64) -> String {
+    let at = DateTime::from_timestamp_millis(at_ms as i64).unwrap_or_default();
+    let local = at.with_timezone(&shanghai());
+    format!(
+        "{} {:02}:{:02}",
+        iso_date(local.date_naive()),
+        local.hour(),
+        local.minute()
+    )
+}
+
 /// `2026-01-31` (what date inputs give) as a date; `None` for anything else. Hand-written for
 /// the same reason as [`iso_date`].
 pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
@@ -154,6 +167,13 @@ pub mod rfc3339_instant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_minute_reads_in_beijing_time() {
+        // 2026-11-30 12:00 UTC is 20:00 in Beijing; 23:30 UTC is already the next day there.
+        assert_eq!(shanghai_minute(1_796_040_000_000), "2026-11-30 20:00");
+        assert_eq!(shanghai_minute(1_796_081_400_000), "2026-12-01 07:30");
+    }
 
     #[test]
     fn instants_read_and_write_as_chrono_does() {

@@ -752,13 +752,7 @@ fn catalogue_case(wanted: Wanted) -> Option<Probe> {
         ("/v1/admin/benefits/{id}", "PUT", 200 | 201 | 400 | 422) => {
             // A benefit needs its partner's draft, except to show that it does (422).
             if status != 422 {
-                let owner = by(
-                    plan,
-                    method,
-                    "/v1/admin/partners/api-partner",
-                    &partner("api-partner"),
-                );
-                assert_eq!(ask(&kv, owner).response.status, 201);
+                api_partner(&kv, plan);
             }
             let body = match status {
                 400 => "{".to_string(),
@@ -772,6 +766,17 @@ fn catalogue_case(wanted: Wanted) -> Option<Probe> {
         }
         _ => return sites_case(wanted),
     })
+}
+
+/// The draft `api-partner`, created by the plan admin, for the routes that need a partner.
+fn api_partner(kv: &MemoryKv, plan: &Signed) {
+    let owner = by(
+        plan,
+        "PUT",
+        "/v1/admin/partners/api-partner",
+        &partner("api-partner"),
+    );
+    assert_eq!(ask(kv, owner).response.status, 201);
 }
 
 /// [`case`] for the partner and association sites.
@@ -798,13 +803,7 @@ fn sites_case(wanted: Wanted) -> Option<Probe> {
             by(plan, method, "/v1/admin/origins/partner/Not_An_Id", "{}"),
         ),
         ("/v1/admin/origins/partner/{id}", "PUT", 200 | 400 | 422) => {
-            let owner = by(
-                plan,
-                method,
-                "/v1/admin/partners/api-partner",
-                &partner("api-partner"),
-            );
-            assert_eq!(ask(&kv, owner).response.status, 201);
+            api_partner(&kv, plan);
             let body = match status {
                 200 => sites(&["https://api-partner.example"]),
                 400 => "{".to_string(),

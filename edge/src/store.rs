@@ -260,18 +260,11 @@ impl Kv for MemoryKv {
     }
 
     async fn get_bulk(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
-        self.operation()?;
-        if keys.len() > BULK_READ {
-            return Err(StoreError(format!(
-                "a bulk read takes at most {BULK_READ} keys, not {}",
-                keys.len()
-            )));
-        }
-        self.reads.set(self.reads.get() + 1);
-        let entries = self.entries.borrow();
-        Ok(keys
-            .iter()
-            .map(|key| entries.get(key).map(|(stored, _)| stored.value.clone()))
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let values = self.get_bulk_with_metadata(&keys).await?;
+        Ok(values
+            .into_iter()
+            .map(|stored| stored.map(|stored| stored.value))
             .collect())
     }
 

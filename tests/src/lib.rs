@@ -320,6 +320,25 @@ impl StaticSite {
     }
 }
 
+/// A page of a test's own on an origin of its own: a fresh temporary directory
+/// `guanai-<name>-<pid>` holding `index.html` with `head` and `body`, served by a [`StaticSite`].
+/// Files copied into the directory later are served too.
+pub fn blank_page(name: &str, head: &str, body: &str) -> (PathBuf, StaticSite) {
+    let directory = std::env::temp_dir().join(format!("guanai-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).expect("a temporary directory");
+    std::fs::write(
+        directory.join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{name}</title>{head}</head>\
+             <body>{body}</body></html>"
+        ),
+    )
+    .expect("the page is written");
+    let site = StaticSite::start(directory.clone());
+    (directory, site)
+}
+
 /// The project root (the examples directory's parent).
 pub fn root() -> PathBuf {
     PathBuf::from(env("GUANAI_EXAMPLES"))

@@ -5,31 +5,13 @@
 // A failed unwrap is a failed test, with the location; that is what tests want.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use guanai_e2e::admin::{choose, plan_admin, press, sign_in, type_into};
 use guanai_e2e::programme::{now_ms, seed};
 use guanai_e2e::worker::{OwnWorker, free_port};
-use guanai_e2e::{StaticSite, base, browser, root, shadow, visit, wait_until};
+use guanai_e2e::{base, blank_page, browser, root, shadow, visit, wait_until};
 use guanai_edge::scale::Scale;
-
-/// A directory of its own holding `index.html` with `body`, served from an origin of its own.
-fn blank_page(name: &str, body: &str) -> (PathBuf, StaticSite) {
-    let directory = std::env::temp_dir().join(format!("guanai-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).unwrap();
-    std::fs::write(
-        directory.join("index.html"),
-        format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{name}</title></head>\
-             <body>{body}</body></html>"
-        ),
-    )
-    .unwrap();
-    let site = StaticSite::start(directory.clone());
-    (directory, site)
-}
 
 /// `loaded` once the finder on the page shows results, `refused` once its script was refused.
 const OUTCOME: &str = "const root = document.getElementById('finder')?.shadowRoot; \
@@ -58,6 +40,7 @@ async fn a_site_staff_record_in_the_admin_view_loads_the_finder_without_a_deploy
     let edge = worker.base();
     let (directory, site) = blank_page(
         "partner-site",
+        "",
         &format!(
             "<script type=\"module\" src=\"{edge}/guanai.js\" onerror=\"window.scriptFailed = true\"></script>\
              <guanai-benefit-finder id=\"finder\"><a href=\"{edge}/catalog\">福利目录</a></guanai-benefit-finder>"
@@ -178,6 +161,7 @@ async fn the_embed_builders_snippet_works_pasted_into_a_blank_page() {
     // Pasted into a blank page on another origin, as a partner would.
     let (directory, site) = blank_page(
         "pasted",
+        "",
         &snippet.replace(
             "<guanai-benefit-finder",
             "<guanai-benefit-finder id=\"finder\"",

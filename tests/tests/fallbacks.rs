@@ -6,7 +6,7 @@
 // A failed unwrap is a failed test, with the location; that is what tests want.
 #![allow(clippy::unwrap_used)]
 
-use guanai_e2e::{StaticSite, base, before_every_page, browser, root, shadow, visit, wait_until};
+use guanai_e2e::{base, before_every_page, browser, root, shadow, visit, wait_until};
 use serde_json::Value;
 
 /// Collects every `guanai:error` code (they bubble out of the shadow roots, composed) and every
@@ -227,21 +227,8 @@ async fn when_the_wasm_cannot_be_fetched_the_element_says_so_and_points_to_the_c
 /// there with `api` pointing at the edge. Only the API crosses to the worker.
 #[tokio::test]
 async fn the_bundle_works_from_a_static_origin_of_its_own_with_only_the_api_at_the_edge() {
-    let hosted = std::env::temp_dir().join(format!("guanai-hosted-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&hosted);
-    copy_tree(&root().join("pkg"), &hosted);
+    let (hosted, site) = self_hosted("hosted");
     let worker = base();
-    std::fs::write(
-        hosted.join("index.html"),
-        format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-             <title>自建</title><script type=\"module\" src=\"./guanai.js\"></script></head>\
-             <body><guanai-benefit-finder id=\"finder\" api=\"{worker}\">\
-             <a href=\"{worker}/catalog\">福利目录</a></guanai-benefit-finder></body></html>"
-        ),
-    )
-    .unwrap();
-    let site = StaticSite::start(hosted.clone());
     let mut client = browser().await;
     visit(&mut client, &format!("{}/index.html", site.origin)).await;
     wait_for_results(&client, "finder").await;
@@ -267,9 +254,7 @@ async fn the_bundle_works_from_a_static_origin_of_its_own_with_only_the_api_at_t
 /// refuses the file instead of running it.
 #[tokio::test]
 async fn a_tampered_wasm_behind_a_correct_loader_is_refused_with_guanai_error() {
-    let hosted = std::env::temp_dir().join(format!("guanai-tampered-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&hosted);
-    copy_tree(&root().join("pkg"), &hosted);
+    let (hosted, site) = self_hosted("tampered");
     let directory = std::fs::read_dir(&hosted)
         .unwrap()
         .flatten()
@@ -281,18 +266,6 @@ async fn a_tampered_wasm_behind_a_correct_loader_is_refused_with_guanai_error() 
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
     std::fs::write(&wasm, bytes).unwrap();
-    let worker = base();
-    std::fs::write(
-        hosted.join("index.html"),
-        format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-             <title>篡改</title><script type=\"module\" src=\"./guanai.js\"></script></head>\
-             <body><guanai-benefit-finder id=\"finder\" api=\"{worker}\">\
-             <a href=\"{worker}/catalog\">福利目录</a></guanai-benefit-finder></body></html>"
-        ),
-    )
-    .unwrap();
-    let site = StaticSite::start(hosted.clone());
     let mut client = browser().await;
     before_every_page(&client, RECORD).await;
     visit(&mut client, &format!("{}/index.html", site.origin)).await;
@@ -318,6 +291,22 @@ async fn a_tampered_wasm_behind_a_correct_loader_is_refused_with_guanai_error() 
         "the wasm was fetched, then refused"
     );
     let _ = std::fs::remove_dir_all(&hosted);
+}
+
+/// The bundle copied as a partner would host it (`pkg/` on a static server of its own) with a
+/// page there holding a finder whose `api` is the edge.
+fn self_hosted(name: &str) -> (std::path::PathBuf, guanai_e2e::StaticSite) {
+    let worker = base();
+    let (hosted, site) = guanai_e2e::blank_page(
+        name,
+        "<script type=\"module\" src=\"./guanai.js\"></script>",
+        &format!(
+            "<guanai-benefit-finder id=\"finder\" api=\"{worker}\">\
+             <a href=\"{worker}/catalog\">福利目录</a></guanai-benefit-finder>"
+        ),
+    );
+    copy_tree(&root().join("pkg"), &hosted);
+    (hosted, site)
 }
 
 fn copy_tree(from: &std::path::Path, to: &std::path::Path) {

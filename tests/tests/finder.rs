@@ -546,21 +546,15 @@ async fn with_the_api_unreachable_a_reload_shows_the_kept_catalogue() {
 /// benefit pushes one; reload, back and forward show what was shown.
 #[tokio::test]
 async fn with_link_state_reload_back_and_forward_restore_what_was_shown() {
-    let directory = std::env::temp_dir().join(format!("guanai-link-state-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).unwrap();
-    std::fs::write(
-        directory.join("index.html"),
-        format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>链接状态</title>\
-             <script type=\"module\" src=\"{}/guanai.js\"></script></head><body>\
-             <guanai-benefit-finder id=\"finder\" link-state></guanai-benefit-finder>\
-             <guanai-benefit-finder id=\"second\" link-state></guanai-benefit-finder></body></html>",
+    let (directory, site) = guanai_e2e::blank_page(
+        "link-state",
+        &format!(
+            "<script type=\"module\" src=\"{}/guanai.js\"></script>",
             base()
         ),
-    )
-    .unwrap();
-    let site = guanai_e2e::StaticSite::start(directory.clone());
+        "<guanai-benefit-finder id=\"finder\" link-state></guanai-benefit-finder>\
+         <guanai-benefit-finder id=\"second\" link-state></guanai-benefit-finder>",
+    );
     let mut client = browser().await;
     visit(&mut client, &format!("{}/index.html#top", site.origin)).await;
     wait_until(

@@ -105,7 +105,7 @@ where
             host.dispatch("guanai:ready", &[]);
             let offline = move || {
                 offline_since.get().map(|saved_ms| {
-                    let at = offline::beijing_time(saved_ms);
+                    let at = guanai_core::time::shanghai_minute(saved_ms as u64);
                     let line = fill(Ui::OfflineCopy.get(lang.get()), &[("at", &at)]);
                     view! { <p class="notice offline" role="status">{line}</p> }
                 })

@@ -88,20 +88,3 @@ pub async fn keep(api: &str, text: &str) {
         let _ = done(&request).await;
     }
 }
-
-/// `saved_ms` as Beijing time, `2026-12-06 21:30`.
-pub fn beijing_time(saved_ms: f64) -> String {
-    use chrono::{Datelike, Timelike};
-    let Some(at) = chrono::DateTime::from_timestamp_millis(saved_ms as i64) else {
-        return String::new();
-    };
-    let at = at + chrono::Duration::hours(8);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
-}

@@ -133,13 +133,8 @@ impl Drafts {
 
     /// The name of partner `id` in `lang`, or the id while the choices are not in.
     fn partner_name(self, id: &str, lang: Lang) -> String {
-        self.choices.with(|choices| {
-            choices
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| c.name.get(lang).to_string())
-                .unwrap_or_else(|| id.to_string())
-        })
+        self.choices
+            .with(|choices| crate::ui::partner_name(choices, id, lang))
     }
 }
 

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::api::{self, Failure};
-use crate::ui::{Check, Choice, Done, Problem, label, region_options, t, when};
+use crate::ui::{Check, Choice, Done, Problem, label, partner_name, region_options, t, when};
 use crate::{admin, t_str};
 
 /// `/release.json`, the build's manifest: the version and the loader's integrity.
@@ -49,15 +49,6 @@ pub fn EmbedPage() -> impl IntoView {
         <Sites sites partners />
         <Builder partners sites />
     }
-}
-
-/// The partner's name in `lang`, or its id while the choices are not in.
-fn partner_name(partners: &[PartnerChoice], id: &str, lang: Lang) -> String {
-    partners
-        .iter()
-        .find(|p| p.id == id)
-        .map(|p| p.name.get(lang).to_string())
-        .unwrap_or_else(|| id.to_string())
 }
 
 /// `partner:<id>` / `association:<code>` and the path that saves it.

@@ -41,18 +41,7 @@ pub fn next_id(prefix: &str) -> String {
 }
 
 /// A date and time of day in Beijing time, `2026-11-30 16:05`.
-pub fn when(at_ms: u64) -> String {
-    let at = chrono::DateTime::from_timestamp_millis(at_ms as i64).unwrap_or_default();
-    let local = (at + chrono::Duration::hours(8)).naive_utc();
-    // By hand: chrono's `format` would bring its whole formatting machinery into the wasm.
-    use chrono::Timelike;
-    format!(
-        "{} {:02}:{:02}",
-        guanai_core::time::iso_date(local.date()),
-        local.hour(),
-        local.minute()
-    )
-}
+pub use guanai_core::time::shanghai_minute as when;
 
 /// Switches between 中文 and English; the choice is remembered on this device.
 #[component]
@@ -332,6 +321,15 @@ pub fn region_options(lang: Lang, any: Option<&'static str>) -> Vec<(String, Str
         }
     }
     options
+}
+
+/// The name of partner `id` among `partners` in `lang`, or the id while the choices are not in.
+pub fn partner_name(partners: &[guanai_core::wire::PartnerChoice], id: &str, lang: Lang) -> String {
+    partners
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name.get(lang).to_string())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// The name of region `code`, or the code itself when unknown.
