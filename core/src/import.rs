@@ -436,6 +436,7 @@ mod tests {
             sample: false,
             partners,
             benefits: Vec::new(),
+            readings: Default::default(),
         })
         .unwrap_err();
         let fields: Vec<String> = errors.into_iter().map(|e| lines.as_row(e).field).collect();

@@ -62,6 +62,7 @@ pub mod mobile;
 pub mod model;
 pub mod origin;
 pub mod own_data;
+pub mod pinyin;
 pub mod places;
 pub mod regions;
 pub mod review;

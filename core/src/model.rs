@@ -4,6 +4,8 @@
 //! GB/T 2260 region codes as strings, WGS-84 coordinates, ISO dates). Optional fields are omitted
 //! when empty so that a 10,000-benefit catalogue stays small on the wire.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -277,6 +279,11 @@ pub struct Catalogue {
     pub sample: bool,
     pub partners: Vec<Partner>,
     pub benefits: Vec<Benefit>,
+    /// The pinyin of every benefit title, partner name and area label (their Chinese), text →
+    /// reading, computed when the snapshot is published (`crate::pinyin`). A snapshot published
+    /// without them is searched by its Hanzi and letters only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub readings: BTreeMap<String, String>,
 }
 
 impl Catalogue {

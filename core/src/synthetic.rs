@@ -139,6 +139,7 @@ pub fn catalogue_of(benefits: usize, partners: usize) -> Catalogue {
         sample: true,
         partners,
         benefits,
+        readings: Default::default(),
     }
 }
 

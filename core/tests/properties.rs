@@ -768,6 +768,7 @@ fn any_catalogue() -> impl Strategy<Value = Catalogue> {
             sample: false,
             partners,
             benefits,
+            readings: Default::default(),
         })
 }
 
@@ -876,6 +877,7 @@ fn valid_catalogue() -> impl Strategy<Value = Catalogue> {
                 sample: false,
                 partners,
                 benefits,
+                readings: Default::default(),
             }
         })
 }
@@ -1147,6 +1149,7 @@ fn parse_everything(json: &str) -> Result<(), TestCaseError> {
             sample: false,
             partners: vec![draft.partner],
             benefits: vec![],
+            readings: Default::default(),
         });
     }
     let _ = serde_json::from_str::<DraftBenefit>(json);
