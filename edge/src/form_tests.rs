@@ -375,6 +375,7 @@ fn without_keys_the_forms_fail_loudly_and_say_so_in_the_log() {
         kv: &kv,
         limiter: &limiter,
         config: &config,
+        readings: &crate::testing::BuiltReadingTable,
         secrets: Err("secrets missing or not 64 hex digits: CHALLENGE_KEY".into()),
         now_ms: NOW_MS,
         entropy: [0; 32],

@@ -278,6 +278,10 @@ struct World {
 impl World {
     fn new() -> World {
         let base = staffed();
+        // The demo as publishing writes it now, pinyin readings and all.
+        let mut demo = guanai_core::demo::programme();
+        guanai_core::pinyin::generate::table().annotate(&mut demo);
+        crate::testing::published_with(&base, &demo);
         let signup = submit(&base, "/v1/signups", "openapi-signup", signup_form());
         let application = submit(
             &base,

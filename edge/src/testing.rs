@@ -9,7 +9,7 @@ use crate::admin::records::{
 };
 use crate::catalog;
 use crate::config::Config;
-use crate::context::Context;
+use crate::context::{Context, ReadingTableSource};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::CountingLimiter;
 use crate::routes::{Outcome, handle};
@@ -74,11 +74,39 @@ pub fn outcome_keyed(
     entropy: [u8; 32],
     secrets: Result<Secrets, String>,
 ) -> Outcome {
+    let request = Invocation {
+        request,
+        now_ms,
+        entropy,
+    };
+    outcome_reading(request, kv, limiter, secrets, &BuiltReadingTable)
+}
+
+/// One request at a moment, with its randomness.
+pub struct Invocation<'r> {
+    pub request: &'r ApiRequest,
+    pub now_ms: u64,
+    pub entropy: [u8; 32],
+}
+
+/// [`outcome_keyed`] with the reading table from `readings` (one that fails, say).
+pub fn outcome_reading(
+    Invocation {
+        request,
+        now_ms,
+        entropy,
+    }: Invocation,
+    kv: &impl Kv,
+    limiter: &CountingLimiter,
+    secrets: Result<Secrets, String>,
+    readings: &dyn ReadingTableSource,
+) -> Outcome {
     let config = config();
     let ctx = Context {
         kv,
         limiter,
         config: &config,
+        readings,
         secrets,
         now_ms,
         entropy,
@@ -202,4 +230,15 @@ pub fn partner_draft(kv: &MemoryKv, id: &str, association: Option<Association>) 
         &serde_json::to_string(&draft).unwrap(),
         None,
     );
+}
+
+/// The reading table `cargo xtask build` writes among the assets, generated the same way.
+pub struct BuiltReadingTable;
+
+impl ReadingTableSource for BuiltReadingTable {
+    fn load(&self) -> futures::future::LocalBoxFuture<'_, Result<String, String>> {
+        static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let table = TABLE.get_or_init(guanai_core::pinyin::generate::table_text);
+        Box::pin(std::future::ready(Ok(table.clone())))
+    }
 }

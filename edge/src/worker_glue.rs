@@ -7,7 +7,9 @@ use worker::{
 };
 
 use crate::config::Config;
-use crate::context::Context;
+use futures::future::LocalBoxFuture;
+
+use crate::context::{Context, READING_TABLE_PATH, ReadingTableSource};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::limits::RateLimiter;
 use crate::routes::{self, Outcome};
@@ -24,6 +26,30 @@ thread_local! {
     /// The isolate's copy of the published catalogue (see `snapshot_cache`), alive as long as
     /// the isolate: leaked once so that requests can hold it across awaits.
     static SNAPSHOT_CACHE: &'static SnapshotCache = Box::leak(Box::new(SnapshotCache::new()));
+}
+
+/// The reading table among the static assets, fetched through the binding (no network: the
+/// assets live beside the worker). Only publishing asks for it.
+struct AssetReadingTable<'e>(&'e Env);
+
+impl ReadingTableSource for AssetReadingTable<'_> {
+    fn load(&self) -> LocalBoxFuture<'_, std::result::Result<String, String>> {
+        Box::pin(async move {
+            let failed = |error: worker::Error| format!("reading table: {error}");
+            let url = format!("https://assets.invalid{READING_TABLE_PATH}");
+            let mut response = self
+                .0
+                .assets(ASSETS_BINDING)
+                .map_err(failed)?
+                .fetch(url, None)
+                .await
+                .map_err(failed)?;
+            match response.status_code() {
+                200 => response.text().await.map_err(failed),
+                status => Err(format!("reading table: the assets answered {status}")),
+            }
+        })
+    }
 }
 
 /// The KV binding: workers-rs's wrapper, and the binding's own JavaScript object for the one
@@ -251,10 +277,12 @@ async fn fetch(mut request: Request, env: Env, _ctx: WorkerContext) -> Result<Re
     let mut entropy = [0; 32];
     getrandom::fill(&mut entropy)
         .map_err(|error| worker::Error::RustError(format!("no randomness: {error}")))?;
+    let readings = AssetReadingTable(&env);
     let ctx = Context {
         kv: &kv,
         limiter: &limiter,
         config: &config,
+        readings: &readings,
         secrets,
         now_ms,
         entropy,

@@ -118,6 +118,11 @@ fn staff_sign_in_publish_roll_back_export_and_sign_out_on_workerd() {
         .find(|b| b.id == demo.benefits[0].id)
         .unwrap();
     assert_eq!(edited.title.zh, "端到端测试标题");
+    // The worker read its pinyin table from the static assets and put the readings in.
+    assert_eq!(
+        live.readings["端到端测试标题"],
+        "duan dao duan ce shi biao ti"
+    );
     // Roll back to the demo, byte for byte, so the other end-to-end tests see it unchanged.
     let (status, _, _) = call(
         "POST",

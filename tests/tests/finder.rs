@@ -138,6 +138,20 @@ async fn association_page_from_another_origin_narrows_to_dental_offers_when_typi
     .await;
     assert_eq!(count, "共 2 项福利");
 
+    // The same two by pinyin, as people type before their IME composes anything (readings from
+    // the snapshot: 北京维尔口腔医院 is the partner's name). Between two queries, one that finds
+    // nothing, so each count is this query's own.
+    for typed in ["kq", "KQ", "kouqiang", "kou qiang", "口qiang"] {
+        type_query(&client, "finder", "zzzz").await;
+        wait_for_cards(&client, "finder", 0).await;
+        type_query(&client, "finder", typed).await;
+        let ids = wait_for_cards(&client, "finder", 2).await;
+        assert!(
+            ids.iter().all(|id| id.starts_with("weier-dental")),
+            "{typed}: {ids:?}"
+        );
+    }
+
     // Picking an area narrows further; an area without dental offers leaves nothing. (On this
     // phone-sized window the filters are folded behind one control.)
     click(&client, "finder", ".filters-toggle").await;

@@ -2,7 +2,7 @@
 //! `cargo xtask bench` runs this with wasm-bindgen-test's bench runner and prints the figures.
 //!
 //! One iteration is one `input` event on the search field — a term typed, or the field cleared
-//! — then the reactive update (search over the index, the keyed list diff, the count) and a
+//! or pinyin — then the reactive update (search over the index, the keyed list diff, the count) and a
 //! forced style and layout read, as the next frame would need. Painting is not included.
 
 use guanai_core::Lang;
@@ -19,9 +19,21 @@ mod support;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// What is typed in turn: whole terms (as an IME commits them), a partial Latin word, and an
+/// What is typed in turn: whole terms (as an IME commits them), a partial Latin word, pinyin by
+/// initials and by syllables (matched against every title, partner name and area), and an
 /// empty field — clearing the search re-lists everything, the costliest update.
-const INPUTS: [&str; 6] = ["口腔", "", "dental", "", "示例合作单位9", ""];
+const INPUTS: [&str; 10] = [
+    "口腔",
+    "",
+    "dental",
+    "",
+    "示例合作单位9",
+    "",
+    "kq",
+    "",
+    "kouqiang",
+    "",
+];
 
 /// Mounts the finder over `benefits` synthetic benefits in a 390 px wide shadow root (a phone)
 /// and returns its search field and its root.
@@ -29,7 +41,9 @@ async fn mounted_finder(
     benefits: usize,
 ) -> Option<(HtmlInputElement, HtmlElement, Box<dyn std::any::Any>)> {
     let root = support::shadow_root(390)?;
-    let loaded = LoadedCatalogue::new(guanai_core::synthetic::catalogue(benefits));
+    let mut catalogue = guanai_core::synthetic::catalogue(benefits);
+    guanai_core::pinyin::generate::table().annotate(&mut catalogue);
+    let loaded = LoadedCatalogue::new(catalogue);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let presets = Presets::from_attributes(&Attributes::from_pairs(&[]));
         view! {

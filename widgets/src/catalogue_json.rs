@@ -13,10 +13,12 @@
 //! default, a missing optional field is `None`, unknown fields are ignored, and a missing or
 //! mistyped required field makes the whole catalogue unreadable.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use guanai_core::model::{Award, Benefit, Catalogue, Contact, Location, Partner, PartnerKind};
 use guanai_core::{QualificationLevel, ServiceArea, Text};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The catalogue could not be read: not JSON, or not a catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +119,24 @@ fn catalogue(object: &Object) -> Read<Catalogue> {
         },
         partners: object.list("partners", |value| partner(&Object::of(value)?))?,
         benefits: object.list("benefits", |value| benefit(&Object::of(value)?))?,
+        readings: match object.field("readings") {
+            None => BTreeMap::new(),
+            Some(value) => readings(&Object::of(value)?)?,
+        },
     })
+}
+
+/// `readings`: text → reading, both strings.
+fn readings(object: &Object) -> Read<BTreeMap<String, String>> {
+    js_sys::Object::entries(object.0.unchecked_ref())
+        .iter()
+        .map(|entry| {
+            let entry = js_sys::Array::from(&entry);
+            let text = entry.get(0).as_string().ok_or(Unreadable)?;
+            let reading = entry.get(1).as_string().ok_or(Unreadable)?;
+            Ok((text, reading))
+        })
+        .collect()
 }
 
 fn partner(object: &Object) -> Read<Partner> {

@@ -57,10 +57,14 @@ fn every_field_present_or_absent_reads_back_equal() {
         benefit.area = *area;
     }
     full.sample = true;
+    full.readings.insert(nasty.into(), "  kou qiang".into());
+    full.readings
+        .insert("重庆".into(), "chong,zhong qing".into());
     round_trip(&full);
 
     let mut bare = full.clone();
     bare.sample = false;
+    bare.readings.clear();
     for partner in &mut bare.partners {
         partner.locations.clear();
         partner.awards.clear();

@@ -141,6 +141,16 @@ pub fn command(only: Option<&str>) -> Result {
         print_table(&figures);
         return Ok(());
     }
+    // The native search and the snapshot's pinyin growth, or the browser benches, alone.
+    if only == Some("search") || only == Some("browser") {
+        let figures = if only == Some("search") {
+            search_figures()
+        } else {
+            browser_figures(&tools)?
+        };
+        print_table(&figures);
+        return Ok(());
+    }
     if only == Some("pages") {
         let outputs = build::all(&tools)?;
         let mut figures = size_figures(&outputs);
@@ -204,8 +214,10 @@ fn unix_seconds() -> u64 {
 fn search_figures() -> Vec<Figure> {
     use guanai_core::search::{Filter, SearchIndex};
     let mut figures = Vec::new();
+    let table = guanai_core::pinyin::generate::table();
     for size in [1_000, 10_000] {
-        let catalogue = guanai_core::synthetic::catalogue(size);
+        let mut catalogue = guanai_core::synthetic::catalogue(size);
+        figures.extend(reading_growth(&table, &mut catalogue));
         let started = Instant::now();
         let index = SearchIndex::new(&catalogue);
         figures.push(Figure::new(
@@ -213,7 +225,7 @@ fn search_figures() -> Vec<Figure> {
             ms(started.elapsed()),
             "ms",
         ));
-        for query in ["口腔", "dental 12"] {
+        for query in ["口腔", "dental 12", "kq", "kouqiang"] {
             let filter = Filter {
                 query: query.into(),
                 ..Filter::default()
@@ -234,6 +246,39 @@ fn search_figures() -> Vec<Figure> {
         }
     }
     figures
+}
+
+/// What the pinyin readings add to a snapshot of `catalogue` (which it then carries), and how
+/// long computing them takes natively (the edge does it once per publication).
+fn reading_growth(
+    table: &guanai_core::pinyin::ReadingTable,
+    catalogue: &mut guanai_core::Catalogue,
+) -> Vec<Figure> {
+    let size = catalogue.benefits.len();
+    let before = serde_json::to_string(catalogue).unwrap_or_default();
+    let started = Instant::now();
+    table.annotate(catalogue);
+    let annotate = started.elapsed();
+    let after = serde_json::to_string(catalogue).unwrap_or_default();
+    let kb = |text: &str| text.len() as f64 / 1024.0;
+    let gzip_kb = |text: &str| build::gzip_len(text.as_bytes()) as f64 / 1024.0;
+    vec![
+        Figure::new(
+            format!("native: readings added at publish, {size} benefits"),
+            ms(annotate),
+            "ms",
+        ),
+        Figure::new(
+            format!("snapshot growth from pinyin readings, {size} benefits (raw)"),
+            kb(&after) - kb(&before),
+            "KB",
+        ),
+        Figure::new(
+            format!("snapshot growth from pinyin readings, {size} benefits (gzip)"),
+            gzip_kb(&after) - gzip_kb(&before),
+            "KB",
+        ),
+    ]
 }
 
 fn ms(duration: Duration) -> f64 {

@@ -605,13 +605,20 @@ fn worker(tools: &Tools) -> Result<Vec<PathBuf>> {
 }
 
 /// `target/assets/`: the bundle at the top level and under `v/<version>/`, the admin view under
-/// `admin/`, the example pages under `examples/`.
+/// `admin/`, the example pages under `examples/`, and the pinyin reading table the worker reads
+/// when staff publish (`data/pinyin.txt`; in no wasm, see `guanai_core::pinyin`).
 fn assemble_assets(bundle: &[PathBuf], admin: &[PathBuf]) -> Result {
     let root = root();
     let assets = root.join("target/assets");
     let _ = fs::remove_dir_all(&assets);
     fs::create_dir_all(assets.join("examples")).map_err(|error| error.to_string())?;
     fs::create_dir_all(assets.join("admin")).map_err(|error| error.to_string())?;
+    let table = assets.join(guanai_edge::context::READING_TABLE_PATH.trim_start_matches('/'));
+    if let Some(parent) = table.parent() {
+        fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+    }
+    fs::write(&table, guanai_core::pinyin::generate::table_text())
+        .map_err(|error| format!("{}: {error}", table.display()))?;
     for file in admin {
         let name = file.file_name().ok_or("admin file without a name")?;
         fs::copy(file, assets.join("admin").join(name))
@@ -691,17 +698,21 @@ pub fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The length of `bytes` gzipped at the best level.
+pub fn gzip_len(bytes: &[u8]) -> usize {
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(bytes)
+        .and_then(|()| gzip.finish())
+        .map(|out| out.len())
+        .unwrap_or(0)
+}
+
 /// Raw, gzip -9 and brotli -q 11 sizes of a file (0 if it cannot be read).
 pub fn sizes(path: &Path) -> (usize, usize, usize) {
     let Ok(bytes) = fs::read(path) else {
         return (0, 0, 0);
     };
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gzip_len = gzip
-        .write_all(&bytes)
-        .and_then(|()| gzip.finish())
-        .map(|out| out.len())
-        .unwrap_or(0);
+    let gzip_len = gzip_len(&bytes);
     let mut brotli_out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,

@@ -152,9 +152,11 @@ pub fn seed_demo(tools: &Tools, state: &Path) -> Result {
     std::fs::write(&stamp, etag).map_err(|error| format!("{}: {error}", stamp.display()))
 }
 
-/// The KV writes that publish the demo programme.
+/// The KV writes that publish the demo programme, with its pinyin as publishing adds it.
 fn demo_entries() -> Result<Vec<guanai_edge::catalog::KvEntry>> {
-    guanai_edge::catalog::publish_entries(&guanai_core::demo::programme()).map_err(|errors| {
+    let mut programme = guanai_core::demo::programme();
+    guanai_core::pinyin::generate::table().annotate(&mut programme);
+    guanai_edge::catalog::publish_entries(&programme).map_err(|errors| {
         format!(
             "the demo programme does not validate: {}",
             serde_json::to_string(&errors).unwrap_or_default()

@@ -7,6 +7,7 @@
 //! the published copy (`catalog:published`) — a single-key switch, so widgets see the old
 //! catalogue or the new one, never half of either. Every earlier version stays, for rollback.
 
+use guanai_core::pinyin::ReadingTable;
 use guanai_core::staff::Action;
 use guanai_core::validate::{self, FieldError};
 use guanai_core::wire::{
@@ -113,6 +114,7 @@ pub(super) fn alone(partners: Vec<Partner>, benefits: Vec<Benefit>, now_ms: u64)
         sample: false,
         partners,
         benefits,
+        readings: Default::default(),
     }
 }
 
@@ -430,7 +432,8 @@ pub async fn drafts_from_published(
 }
 
 /// `POST /v1/admin/catalog/publish` `{sample?}` (plan admins): a new snapshot from the drafts
-/// that are not archived, validated as a whole, then switched to in one write.
+/// that are not archived, with the pinyin of its titles, partner names and areas, validated as
+/// a whole, then switched to in one write.
 pub async fn publish(
     request: &ApiRequest,
     ctx: &Context<'_, impl Kv, impl RateLimiter>,
@@ -466,7 +469,7 @@ pub async fn publish(
     }
     let published_at =
         chrono::DateTime::from_timestamp_millis(ctx.now_ms as i64).unwrap_or_default();
-    let catalogue = Catalogue {
+    let mut catalogue = Catalogue {
         version: format!(
             "{}-{}",
             guanai_core::time::iso_date(guanai_core::time::shanghai_date(published_at)),
@@ -476,7 +479,12 @@ pub async fn publish(
         sample: options.sample,
         partners,
         benefits,
+        readings: Default::default(),
     };
+    let table = ctx.readings.load().await.map_err(ApiError::Storage)?;
+    ReadingTable::parse(&table)
+        .map_err(|error| ApiError::Storage(format!("reading table: {error}")))?
+        .annotate(&mut catalogue);
     let entries = catalog::publish_entries(&catalogue)?;
     let version = &catalogue.version;
     audit(

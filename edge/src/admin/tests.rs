@@ -354,6 +354,7 @@ fn the_audit_log_pages_with_a_cursor() {
             kv: &kv,
             limiter: &limiter,
             config: &config,
+            readings: &crate::testing::BuiltReadingTable,
             secrets: Ok(crate::testing::secrets()),
             now_ms: NOW_MS + 1_000 + i,
             entropy: [(i % 200) as u8 + 10; 32],
@@ -801,6 +802,10 @@ fn staff_edit_drafts_within_their_association_and_the_plan_admin_publishes_and_r
         live.partner("weier-dental").unwrap().name.zh,
         "北京维尔口腔医院（总院）"
     );
+    // The demo was published without pinyin; republishing adds the readings of what changed.
+    assert!(demo.readings.is_empty());
+    assert!(live.readings["北京维尔口腔医院（总院）"].contains("kou qiang yi yuan"));
+    assert!(live.readings["冬季口腔检查"].starts_with("dong ji kou qiang jian cha"));
 
     // Archiving a partner takes it and its offers out of the next snapshot.
     let archive = put(
@@ -876,6 +881,51 @@ fn staff_edit_drafts_within_their_association_and_the_plan_admin_publishes_and_r
             "{action} not audited"
         );
     }
+}
+
+/// A reading table that cannot be had: the assets were not deployed with the worker.
+struct MissingReadingTable;
+
+impl crate::context::ReadingTableSource for MissingReadingTable {
+    fn load(&self) -> futures::future::LocalBoxFuture<'_, Result<String, String>> {
+        Box::pin(std::future::ready(Err(
+            "reading table: the assets answered 404".to_string(),
+        )))
+    }
+}
+
+#[test]
+fn without_its_reading_table_publishing_fails_loudly_and_publishes_nothing() {
+    let kv = staffed();
+    let plan = login(&kv, "plan.admin", 1);
+    let (demo, demo_etag) = public_catalogue(&kv);
+    let drafts = post(
+        &kv,
+        &plan,
+        "/v1/admin/catalog/drafts-from-published",
+        "",
+        NOW_MS,
+    );
+    assert_eq!(drafts.status, 200);
+    let request = as_signed(ApiRequest::new("POST", "/v1/admin/catalog/publish"), &plan);
+    let invocation = crate::testing::Invocation {
+        request: &request,
+        now_ms: NOW_MS + 1,
+        entropy: [fresh(); 32],
+    };
+    let Outcome::Respond { response, problem } = crate::testing::outcome_reading(
+        invocation,
+        &kv,
+        &CountingLimiter::new(1_000),
+        Ok(crate::testing::secrets()),
+        &MissingReadingTable,
+    ) else {
+        panic!("publishing went to the assets");
+    };
+    assert_eq!(response.status, 500, "{}", response.body);
+    assert!(problem.is_some_and(|p| p.contains("reading table")));
+    let (live, live_etag) = public_catalogue(&kv);
+    assert_eq!((live.version, live_etag), (demo.version, demo_etag));
 }
 
 #[test]
