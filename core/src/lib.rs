@@ -45,6 +45,7 @@ macro_rules! every_variant {
 pub mod application;
 pub mod boundaries;
 pub mod challenge;
+pub mod cities;
 pub mod cluster;
 pub mod codes;
 pub mod consent;

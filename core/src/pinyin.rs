@@ -18,7 +18,7 @@
 //! `kq` finds 科技). A reading whose token count does not match its text is ignored, never
 //! misaligned.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::codes::ServiceArea;
 use crate::model::Catalogue;
@@ -27,14 +27,14 @@ use crate::search::normalize;
 /// Every Hanzi the table knows, with its syllables (`"chong,zhong"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadingTable {
-    syllables: HashMap<char, String>,
+    syllables: BTreeMap<char, String>,
 }
 
 impl ReadingTable {
     /// Reads the table's text: one line per syllable, the syllable, a space, then every Hanzi
     /// read that way (`zhong 中重种…`). Lines that are empty or start with `#` are comments.
     pub fn parse(text: &str) -> Result<ReadingTable, String> {
-        let mut syllables: HashMap<char, String> = HashMap::new();
+        let mut syllables: BTreeMap<char, String> = BTreeMap::new();
         for (number, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;

@@ -168,7 +168,9 @@ impl SearchIndex {
             .map(|text| self.term(text))
             .collect();
         let mut scratch = Vec::new();
-        let mut found: Vec<(Rank, usize)> = catalogue
+        // One list per rank, each in catalogue order: no sort (a stable sort is ≈ 5 KB of wasm).
+        let mut ranked: [Vec<usize>; 3] = Default::default();
+        catalogue
             .benefits
             .iter()
             .enumerate()
@@ -192,10 +194,8 @@ impl SearchIndex {
                 }
                 Some((rank, index))
             })
-            .collect();
-        // Stable: catalogue order within a rank.
-        found.sort_by_key(|(rank, _)| *rank);
-        found.into_iter().map(|(_, index)| index).collect()
+            .for_each(|(rank, index)| ranked[rank as usize].push(index));
+        ranked.concat()
     }
 
     /// One term of the query, with how it matches each partner name and area label worked out

@@ -181,3 +181,65 @@ async fn keyboard_only_selection_through_the_list() {
     .await;
     assert_eq!(selected, serde_json::json!(true));
 }
+
+/// The city labels drawn now: `[region code, text, left, top, right, bottom]` each.
+async fn city_labels(client: &Client) -> Vec<(String, String, f64, f64, f64, f64)> {
+    let value = wait_until(
+        client,
+        &format!(
+            "const labels = [...({}?.querySelectorAll('.cities .city') ?? [])]; \
+             return labels.length > 0 && labels.map(g => {{ const r = g.getBoundingClientRect(); \
+                 return [g.dataset.region, g.textContent, r.left, r.top, r.right, r.bottom]; }});",
+            shadow("map")
+        ),
+    )
+    .await;
+    serde_json::from_value(value).unwrap()
+}
+
+fn assert_apart(labels: &[(String, String, f64, f64, f64, f64)]) {
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            let apart = a.4 <= b.2 || b.4 <= a.2 || a.5 <= b.3 || b.5 <= a.3;
+            assert!(apart, "{} and {} overlap: {labels:?}", a.1, b.1);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_offline_map_names_the_capitals_and_more_cities_as_it_zooms_without_overlap() {
+    let catalogue = published();
+    let mut client = browser().await;
+    open_map(&mut client, &catalogue).await;
+    let home = city_labels(&client).await;
+    // Named as the list names regions (the regions table), never Natural Earth's spelling.
+    for (code, text, ..) in &home {
+        let region = guanai_core::regions::find(code).expect("a known region");
+        assert_eq!(text, region.name_zh, "{home:?}");
+    }
+    let codes: Vec<&str> = home.iter().map(|label| label.0.as_str()).collect();
+    for capital in ["110000", "120000"] {
+        assert!(codes.contains(&capital), "{capital}: {home:?}");
+    }
+    assert_apart(&home);
+
+    // Two steps in, around Beijing and Tianjin: more room, so Langfang between them is named.
+    let root = shadow("map");
+    for _ in 0..2 {
+        client
+            .execute(&format!("{root}.querySelector('.zoom-in').click()"), vec![])
+            .await
+            .unwrap();
+    }
+    let zoomed = wait_until(
+        &client,
+        &format!(
+            "const codes = [...{root}.querySelectorAll('.cities .city')].map(g => g.dataset.region); \
+             return codes.includes('131000') && codes;"
+        ),
+    )
+    .await;
+    assert!(zoomed.as_array().is_some_and(|c| c.len() >= 3), "{zoomed}");
+    assert_apart(&city_labels(&client).await);
+    client.close().await.expect("closed");
+}

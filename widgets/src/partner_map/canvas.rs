@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use guanai_core::Lang;
 use guanai_core::boundaries::Outline;
+use guanai_core::cities;
 use guanai_core::cluster::Cluster;
 use guanai_core::decimal::fixed;
 use guanai_core::geo::{LatLon, Viewport, WorldPoint, gcj02_to_wgs84, unproject, world_scale};
@@ -159,6 +160,13 @@ pub fn MapCanvas(
                 >
                     <TileLayer source=tile_source keys=tile_keys scale transform=anchored />
                     <Outlines state scale />
+                    <CityLabels
+                        state
+                        scale
+                        lang
+                        transform=anchored
+                        over_tiles=Signal::derive(move || tile_source.with(Option::is_some))
+                    />
                     <g class="pins" transform=anchored>
                         <For each=move || visible.get() key=|key| *key let:key>
                             {pins.pin(key)}
@@ -416,6 +424,60 @@ fn Outlines(state: MapState, scale: Memo<f64>) -> impl IntoView {
                     .get()
                     .into_iter()
                     .map(|(code, d)| view! { <path data-region=code d=d vector-effect="non-scaling-stroke"></path> })
+                    .collect_view()
+            }}
+        </g>
+    }
+}
+
+/// City names on the offline base map, under the pins (tiles carry their own names, so none
+/// over tiles). Which fit is decided per quarter zoom step, rounded down so the labels are
+/// never closer than `guanai_core::cities` reckoned. Hidden from screen readers: the list
+/// beside the map names each location's region in the same words.
+#[component]
+fn CityLabels(
+    state: MapState,
+    scale: Memo<f64>,
+    lang: Signal<Lang>,
+    transform: Signal<String>,
+    over_tiles: Signal<bool>,
+) -> impl IntoView {
+    let cities = StoredValue::new(cities::cities());
+    let step = Memo::new(move |_| (state.viewport.with(|v| v.zoom) * 4.0).floor() / 4.0);
+    let drawn = Memo::new(move |_| {
+        if over_tiles.get() {
+            return Vec::new();
+        }
+        let (zoom, lang) = (step.get(), lang.get());
+        cities.with_value(|cities| {
+            cities::labelled_offline(cities, zoom, lang)
+                .into_iter()
+                .map(|(i, point)| {
+                    (
+                        cities[i].region.code,
+                        cities[i].name(lang),
+                        cities[i].capital,
+                        point,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <g class="cities" transform=transform aria-hidden="true">
+            {move || {
+                drawn
+                    .get()
+                    .into_iter()
+                    .map(|(code, name, capital, point)| {
+                        let at = move || translate(from_anchor(point, scale.get()));
+                        view! {
+                            <g data-region=code class=if capital { "city capital" } else { "city" } transform=at>
+                                <circle r=if capital { "3.5" } else { "2.5" }></circle>
+                                <text x=fixed(cities::TEXT_OFFSET_PX, 0) y="4">{name}</text>
+                            </g>
+                        }
+                    })
                     .collect_view()
             }}
         </g>
