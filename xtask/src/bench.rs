@@ -13,7 +13,10 @@
 //!   the one-file export, the dashboard and a rare status's first page, each beside its KV
 //!   operations from the native invariant test (`wrangler dev` counts none) — budgets 2 s and
 //!   1,000 operations;
-//! - native search over 1,000 / 10,000 benefits, and what a staff login costs.
+//! - native search over 1,000 / 10,000 benefits (Hanzi, English, pinyin by initials and by
+//!   syllables), what the pinyin readings cost when publishing and how much they grow the
+//!   snapshot (10,000 benefits: 618.8 KB raw, 35.2 KB gzip, on a snapshot whose every title is
+//!   unique), and what a staff login costs.
 //!
 //! These machines are noisy: every figure is a median of several runs, and comparisons are
 //! measured side by side in the same run.
@@ -37,12 +40,13 @@
 //!   wasm memory and back out as the body, where JavaScript hands the string through; what
 //!   production serves is the cached path (and phones cache the answer 60 s).
 //! - **What a page downloads** (issue 12; bundle code fetched, brotli q11, from Lighthouse's network
-//!   log): a page with only a finder ≤ 100 KB — 118.1 **OVER** (partner and association pages;
+//!   log): a page with only a finder ≤ 100 KB — 124.9 **OVER** (partner and association pages;
 //!   98.7 before issue 16, 102.9 after it; then issue 17's folded filters, share and print, the
 //!   IndexedDB copy, link-state and the language switch added 15 KB to the finder's wasm, of which
-//!   link-state's URL encoding and history are ≈ 6 and the offline copy ≈ 3); only the sign-up
+//!   link-state's URL encoding and history are ≈ 6 and the offline copy ≈ 3, to 118.1; pinyin
+//!   search, its matcher, ranking and reading the snapshot's readings, 6.8 more); only the sign-up
 //!   form ≤ 100 — 161.9 **OVER**; only the partner application ≤ 100 — 138.2 **OVER**; the map with
-//!   its finder ≤ 150 — 211.0 **OVER** (every page downloaded 329 KB before issue 12). Each figure includes the bundle's stylesheet (1.0–2.0)
+//!   its finder ≤ 150 — ≈ 221 **OVER** (211.0 before pinyin search and the city labels) (every page downloaded 329 KB before issue 12). Each figure includes the bundle's stylesheet (1.0–2.0)
 //!   and `guanai.js`, 11.2 KB since issue 16: it carries every bundle's glue so that the one
 //!   `integrity` a host pins covers all the JavaScript (an `import()` of one glue cannot carry
 //!   a hash on older WebViews). Before, a page fetched the loader (2.5) and its own glue
@@ -59,8 +63,9 @@
 //! - **Lighthouse performance ≥ 95 on the map page** is borderline: 92–99 across bench runs (the
 //!   other pages 99–100), from main-thread work while the 194 KB map bundle compiles and mounts; it
 //!   falls with the map's size.
-//! - **Worker ≤ 350 KB gzip** (≈ 444 today; 427 before the `/catalog` pages, whose templates and
-//!   escaper add ≈ 12 KB gzip): the admin API lives
+//! - **Worker ≤ 350 KB gzip** (543.9 today; 530.7 before publishing computed pinyin — reading the
+//!   table from the assets, `annotate`, the readings' serde — the table itself is an asset, never
+//!   code; 427 before the `/catalog` pages, whose templates and escaper add ≈ 12 KB gzip): the admin API lives
 //!   in the same worker as the public routes; its async state machine alone is ≈ 76 KB of code, and
 //!   Argon2, AES-GCM, CSV and the HSDS export come with it. Measured by compiling each half out of
 //!   the router (same wasm-bindgen and wasm-opt passes, 416 KB gzip for the whole): the public routes

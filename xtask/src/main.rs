@@ -35,7 +35,9 @@ const USAGE: &str = "usage: cargo xtask <dev | test | build | bench | admin | fu
   bench   print performance figures (`bench login`: only what a staff login costs;
           `bench pages`: only sizes and the example pages in Lighthouse;
           `bench scale`: only the programme at full size, time and KV operations;
-          `bench workers`: only paint, catalogue throughput and sign-ups on wrangler dev)
+          `bench workers`: only paint, catalogue throughput and sign-ups on wrangler dev;
+          `bench search`: only native search and what pinyin readings cost;
+          `bench browser`: only the headless-Chromium benches)
   admin   create a staff account in local or deployed KV (`cargo xtask admin create --help`)
   fuzz    run the property suites optimised, PROPTEST_CASES=20000 (`--cases N` to change)";
 
