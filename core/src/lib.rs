@@ -23,6 +23,7 @@
 //! - [`import`]: partners and benefits from CSV, every problem by row and column.
 //! - [`own_data`]: a person's rights over their sign-up: correction rules, retention.
 //! - [`link_state`]: a finder's state in the host page's URL fragment (`link-state`).
+//! - [`uri`]: URI components encoded as the browser encodes them, for native code.
 //! - [`origin`]: partner sites' web origins, normalised as browsers send them.
 //! - [`table`]: CSV exports that open in Excel (BOM) and cannot carry formulas.
 
@@ -73,6 +74,7 @@ pub mod staff;
 pub mod synthetic;
 pub mod table;
 pub mod time;
+pub mod uri;
 pub mod validate;
 pub mod wire;
 

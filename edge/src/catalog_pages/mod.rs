@@ -94,21 +94,7 @@ pub fn benefit_url(id: &str, lang: Lang) -> String {
     }
 }
 
-/// Percent-encodes a URI component as JavaScript's `encodeURIComponent` does.
-pub fn encode_component(text: &str) -> String {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'!')
-        .remove(b'~')
-        .remove(b'*')
-        .remove(b'\'')
-        .remove(b'(')
-        .remove(b')');
-    utf8_percent_encode(text, COMPONENT).to_string()
-}
+pub use guanai_core::uri::encode_component;
 
 /// A request that names no page this module can show: the status and what to tell the person.
 struct Refusal {

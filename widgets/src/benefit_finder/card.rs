@@ -28,8 +28,9 @@ pub fn BenefitCard(
     opened: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let expanded = RwSignal::new(false);
-    let benefit = loaded.catalogue.benefits[index].clone();
-    let partner = loaded.catalogue.partner(&benefit.partner).cloned();
+    // The closures below read the benefit from the shared catalogue rather than from copies:
+    // no clone per card, and no clone code for benefits and partners in the wasm.
+    let benefit = &loaded.catalogue.benefits[index];
     let details_id = format!("benefit-{}-details", benefit.id);
     let benefit_id = benefit.id.clone();
     if let Some(opened) = opened {
@@ -51,17 +52,18 @@ pub fn BenefitCard(
             host.dispatch("guanai:select", &[("kind", "benefit"), ("id", &benefit_id)]);
         }
     };
-    let status = Standing::of(&benefit, today);
+    let status = Standing::of(benefit, today);
     let data_id = benefit.id.clone();
-    let for_details = (benefit.clone(), partner.clone());
-    let for_actions = benefit.clone();
+    let (for_summary, for_details, for_actions) = (loaded.clone(), loaded.clone(), loaded);
 
     view! {
         <li class="card" part="card" data-benefit=data_id>
             {move || {
                 let lang = lang.get();
+                let benefit = &for_summary.catalogue.benefits[index];
                 let area = benefit.area.label();
-                let partner_name = partner.as_ref().map(|p| p.name.get(lang).to_string()).unwrap_or_default();
+                let partner = for_summary.catalogue.partner(&benefit.partner);
+                let partner_name = partner.map(|p| p.name.get(lang).to_string()).unwrap_or_default();
                 view! {
                     <h3>{benefit.title.get(lang).to_string()}</h3>
                     <p class="meta">
@@ -72,7 +74,7 @@ pub fn BenefitCard(
                         })}
                         {partner_name}
                     </p>
-                    <p class="meta">{describe::validity(&benefit, lang)}</p>
+                    <p class="meta">{describe::validity(benefit, lang)}</p>
                 }
             }}
             <button
@@ -85,8 +87,11 @@ pub fn BenefitCard(
                 {move || if expanded.get() { Ui::HideDetails.get(lang.get()) } else { Ui::ShowDetails.get(lang.get()) }}
             </button>
             <div class="details" id=details_id.clone() hidden=move || !expanded.get()>
-                {move || expanded.get().then(|| details(&for_details.0, for_details.1.as_ref(), lang.get()))}
-                {move || expanded.get().then(|| view! { <Actions benefit=for_actions.clone() lang /> })}
+                {move || expanded.get().then(|| {
+                    let benefit = &for_details.catalogue.benefits[index];
+                    details(benefit, for_details.catalogue.partner(&benefit.partner), lang.get())
+                })}
+                {move || expanded.get().then(|| view! { <Actions loaded=for_actions.clone() index lang /> })}
             </div>
         </li>
     }
@@ -147,8 +152,9 @@ fn details(benefit: &Benefit, partner: Option<&Partner>, lang: Lang) -> impl Int
 /// Share and print: both go to the benefit's plain page on the edge (`/catalog/<id>`), which
 /// opens anywhere without the widget and prints cleanly. The host page's own URL is not touched.
 #[component]
-fn Actions(benefit: Benefit, lang: Signal<Lang>) -> impl IntoView {
+fn Actions(loaded: Loaded, index: usize, lang: Signal<Lang>) -> impl IntoView {
     let api = use_context::<FinderApi>()?;
+    let benefit = &loaded.catalogue.benefits[index];
     let id = StoredValue::new(benefit.id.clone());
     let page = move || {
         let query = if lang.get() == Lang::En {
@@ -164,8 +170,8 @@ fn Actions(benefit: Benefit, lang: Signal<Lang>) -> impl IntoView {
         )
     };
     let handed = RwSignal::new(None::<(Handed, String)>);
-    let title = benefit.title.clone();
     let share = move |_| {
+        let title = &loaded.catalogue.benefits[index].title;
         let (title, url) = (title.get(lang.get_untracked()).to_string(), page());
         leptos::task::spawn_local(async move {
             let result = share_link(&title, &url).await;

@@ -3,7 +3,7 @@
 //! replace the history entry; opening a benefit pushes one, so back closes it again; a reload,
 //! back and forward show what was shown.
 
-use guanai_core::link_state::{FinderState, read, write};
+use guanai_core::link_state::{FinderState, UriComponent, read, write};
 use guanai_core::{QualificationLevel, ServiceArea};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -41,6 +41,19 @@ impl Linked {
     }
 }
 
+/// The browser's `encodeURIComponent` and `decodeURIComponent`.
+struct Browser;
+
+impl UriComponent for Browser {
+    fn encode(&self, text: &str) -> String {
+        js_sys::encode_uri_component(text).into()
+    }
+
+    fn decode(&self, text: &str) -> Option<String> {
+        js_sys::decode_uri_component(text).ok().map(String::from)
+    }
+}
+
 fn fragment() -> String {
     let hash = window().location().hash().unwrap_or_default();
     hash.strip_prefix('#').unwrap_or(&hash).to_string()
@@ -52,7 +65,7 @@ fn fragment() -> String {
 pub fn bind(id: String, linked: Linked, baseline: FinderState) {
     let restore = {
         let (id, baseline) = (id.clone(), baseline.clone());
-        move || linked.show(read(&fragment(), &id).unwrap_or_else(|| baseline.clone()))
+        move || linked.show(read(&fragment(), &id, &Browser).unwrap_or_else(|| baseline.clone()))
     };
     restore();
     let last_open = StoredValue::new(linked.opened.get_untracked());
@@ -64,7 +77,7 @@ pub fn bind(id: String, linked: Linked, baseline: FinderState) {
         } else {
             state.clone()
         };
-        let next = write(&current, &id, &entry);
+        let next = write(&current, &id, &entry, &Browser);
         let opening = state.open.is_some() && state.open != last_open.get_value();
         last_open.set_value(state.open.clone());
         if next == current {

@@ -114,9 +114,8 @@ pub fn FinderView(
     view! {
         <h2>{tr(lang, Ui::FinderName)}</h2>
         {move || partner_name().map(|name| view! { <p class="partner-scope">{name}</p> })}
-        <Show when=move || sample>
-            <p class="notice">{tr(lang, Ui::SampleData)}</p>
-        </Show>
+        // Plain optional views rather than `<Show>`: the same DOM for less code (≈ 0.3 KB brotli).
+        {sample.then(|| view! { <p class="notice">{tr(lang, Ui::SampleData)}</p> })}
         <div class="search" part="search" role="search">
             <label for="finder-query">{tr(lang, Ui::SearchLabel)}</label>
             <input
@@ -169,21 +168,19 @@ pub fn FinderView(
                 }
             }}
         </p>
-        <Show when=move || results.with(Vec::is_empty)>
-            <p class="state">{tr(lang, Ui::Empty)}</p>
-        </Show>
+        {move || results.with(Vec::is_empty).then(|| view! { <p class="state">{tr(lang, Ui::Empty)}</p> })}
         <ul class="results" part="results">
             <For each=visible key=|index| *index let:index>
                 <BenefitCard loaded=loaded.clone() index lang host=host.clone() today opened=linked />
             </For>
         </ul>
-        <Show when=move || { remaining() > 0 }>
+        {move || (remaining() > 0).then(|| view! {
             <div class="more">
                 <button type="button" class="button secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
                     {move || fill(Ui::ShowMore.get(lang.get()), &[("n", &remaining().to_string())])}
                 </button>
             </div>
-        </Show>
+        })}
     }
 }
 
