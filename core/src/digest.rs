@@ -21,8 +21,30 @@ pub fn subresource_integrity(bytes: &[u8]) -> String {
     )
 }
 
+/// `sha256-<base64>`, the shortest SRI hash: what the loader carries for each file it loads
+/// (fifteen of them; 20 characters less each, ≈ 0.2 KB brotli of every page). SHA-256 resists
+/// tampering as SHA-384 does; the longer one stays where a host pins a file itself.
+pub fn subresource_integrity_sha256(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_short_integrity_is_sri_sha256() {
+        // The SHA-256 of "abc" (FIPS 180-2), in base64.
+        assert_eq!(
+            super::subresource_integrity_sha256(b"abc"),
+            "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        );
+    }
+
     #[test]
     fn integrity_is_sri_sha384() {
         // The SHA-384 of "abc" (FIPS 180-2), in base64.

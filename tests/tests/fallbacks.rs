@@ -254,18 +254,31 @@ async fn the_bundle_works_from_a_static_origin_of_its_own_with_only_the_api_at_t
 /// refuses the file instead of running it.
 #[tokio::test]
 async fn a_tampered_wasm_behind_a_correct_loader_is_refused_with_guanai_error() {
-    let (hosted, site) = self_hosted("tampered");
+    refused_when_changed("tampered-wasm", "finder.wasm").await;
+}
+
+/// The same for the finder's JavaScript glue, a script of its own beside the wasm: the
+/// browser refuses it (`<script integrity>`), so none of it runs.
+#[tokio::test]
+async fn a_tampered_glue_behind_a_correct_loader_is_refused_with_guanai_error() {
+    refused_when_changed("tampered-glue", "finder.js").await;
+}
+
+/// Serves the self-hosted copy with one byte of `file` (in the bundle directory) changed and
+/// checks that the finder refuses it: `guanai:error` `load_failed`, no card, the host's content.
+async fn refused_when_changed(name: &str, file: &str) {
+    let (hosted, site) = self_hosted(name);
     let directory = std::fs::read_dir(&hosted)
         .unwrap()
         .flatten()
         .map(|entry| entry.path())
         .find(|path| path.is_dir())
         .expect("the bundle directory");
-    let wasm = directory.join("finder.wasm");
-    let mut bytes = std::fs::read(&wasm).unwrap();
+    let changed = directory.join(file);
+    let mut bytes = std::fs::read(&changed).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
-    std::fs::write(&wasm, bytes).unwrap();
+    std::fs::write(&changed, bytes).unwrap();
     let mut client = browser().await;
     before_every_page(&client, RECORD).await;
     visit(&mut client, &format!("{}/index.html", site.origin)).await;
@@ -284,11 +297,8 @@ async fn a_tampered_wasm_behind_a_correct_loader_is_refused_with_guanai_error() 
     assert_eq!(shown[1], 0, "nothing of the tampered bundle ran: {shown}");
     assert_eq!(shown[2], true, "the host's own link stays: {shown}");
     assert!(
-        fetched(&client)
-            .await
-            .iter()
-            .any(|url| url.ends_with("finder.wasm")),
-        "the wasm was fetched, then refused"
+        fetched(&client).await.iter().any(|url| url.ends_with(file)),
+        "{file} was fetched, then refused"
     );
     let _ = std::fs::remove_dir_all(&hosted);
 }

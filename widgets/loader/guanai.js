@@ -10,11 +10,11 @@
 // cover them — a page with only a finder never downloads the map — and fetches, all at once in
 // the first round trip after this script, their wasm and the stylesheet.
 //
-// Everything this script runs or applies is verified. The bundles' wasm-bindgen glue is part of
-// this file (`cargo xtask build` bundles it in: an `import()` cannot carry an integrity hash on
-// older WebViews), so the `integrity` of this one file covers all the code; the wasm and the
-// stylesheets are fetched with `fetch(url, {integrity})` against SHA-384 hashes built into this
-// file, and a file that does not match is refused — `guanai:error`, nothing runs.
+// Everything this script runs or applies is verified against SHA-256 hashes built into this
+// file, and a file that does not match is refused — `guanai:error`, nothing runs. The wasm and
+// the stylesheets are fetched with `fetch(url, {integrity})`. Each bundle's wasm-bindgen glue is
+// a classic script of its own (`<script integrity>`: an `import()` cannot carry an integrity hash
+// on older WebViews), fetched with its wasm, so a page downloads only its own bundle's glue.
 //
 // Each element renders into its own open shadow root. Until it mounts, and again if it cannot,
 // the shadow root shows what the host page put inside the element (a <slot>), so a link to the
@@ -23,16 +23,16 @@
 //
 // Styles: one stylesheet fetched once and adopted by every shadow root (no inline <style>, so a
 // strict host CSP works; it needs 'wasm-unsafe-eval' in script-src and the edge in
-// connect-src). Browsers without adoptedStyleSheets get a <link> to the same file (then the
-// host's style-src must allow the edge).
+// connect-src; a host allowing scripts by nonce alone gets the glue with this script's nonce).
+// Browsers without adoptedStyleSheets get a <link> to the same file (then the host's style-src
+// must allow the edge).
 //
-// `cargo xtask build` puts each bundle's glue before this (`var glue_<name>`, its exports) and
-// fills in the release version, the bundle directory (named by the hash of its content) and
-// the bundles with the elements each mounts.
+// `cargo xtask build` fills in the release version, the bundle directory (named by the hash of
+// its content) and the bundles with the elements each mounts.
 /** The release: the workspace version in Cargo.toml, as in package.json and /v1/health. */
 export const VERSION = "__GUANAI_VERSION__";
 const BUNDLE = new URL("__GUANAI_BUNDLE__", import.meta.url);
-/** `[{elements: [...], glue, wasm, css, integrity: {wasm, css}}]`, smallest first: which files
+/** `[{elements: [...], glue, wasm, css, integrity: {glue, wasm, css}}]`, smallest first: which files
  * mount which elements, and the hash each file must have. */
 const BUNDLES = "__GUANAI_BUNDLES__";
 
@@ -132,24 +132,55 @@ async function ok(source) {
   return response;
 }
 
+// A glue script hands its exports to the resolver registered under its URL, then is removed.
+// The registry is shared by every copy of this loader on a page (URLs name their release).
+const GLUES = Symbol.for("guanai.glue");
+// A host whose CSP allows scripts by nonce allows this one by its nonce: the glue carries it too.
+const NONCE = [...document.querySelectorAll("script[nonce]")].find(
+  (script) => script.src === import.meta.url,
+)?.nonce;
+
+/** The exports of the glue script at `url`, once the browser has checked it against `integrity`. */
+function glueScript(url, integrity) {
+  const href = String(url);
+  return new Promise((resolve, reject) => {
+    const registry = (globalThis[GLUES] ??= new Map());
+    registry.set(href, resolve);
+    const script = document.createElement("script");
+    script.src = href;
+    script.integrity = integrity;
+    script.crossOrigin = "anonymous";
+    if (NONCE) script.nonce = NONCE;
+    // After a load the glue has already resolved; a refused or failed file never does.
+    script.onload = script.onerror = () => {
+      registry.delete(href);
+      script.remove();
+      reject(new Error(`${href}: not loaded`));
+    };
+    (document.head ?? document.documentElement).append(script);
+  });
+}
+
 /**
- * Instantiates the wasm answered by `source` (a promise of a Response) through its glue, which
+ * Instantiates the wasm answered by `source` (a promise of a Response) through `glue` (a promise
+ * of its glue's exports), returning the glue. The glue
  * streams it (`WebAssembly.instantiateStreaming`). Some Android WebViews break streaming
  * although plain instantiation works: a failure is retried once from the same bytes without
  * streaming. An engine that cannot compile our wasm at all is `Unsupported`.
  */
-async function instantiate(glue, source) {
-  const response = await ok(source);
+async function instantiate(glueLoaded, source) {
+  const [glue, response] = await Promise.all([glueLoaded, ok(source)]);
   const copy = response.clone();
   try {
     await glue.default({ module_or_path: response });
-    return;
+    return glue;
   } catch (error) {
     if (error instanceof WebAssembly.CompileError) throw new Unsupported(String(error));
     console.warn("guanai: streaming instantiation failed; trying without streaming", error);
   }
   try {
     await glue.default({ module_or_path: await copy.arrayBuffer() });
+    return glue;
   } catch (error) {
     throw error instanceof WebAssembly.CompileError ? new Unsupported(String(error)) : error;
   }
@@ -187,18 +218,18 @@ const loaded = new Map();
 function load(bundle) {
   let loading = loaded.get(bundle);
   if (!loading) {
-    const wasm = new URL(bundle.wasm, BUNDLE);
-    loading = (async () => {
-      if (!WASM_WORKS) throw new Unsupported("no WebAssembly with reference types");
-      await instantiate(bundle.glue, take(wasm, bundle.integrity.wasm));
-      return bundle.glue;
-    })();
+    // The glue and the wasm are requested together, in the same round trip as the stylesheet.
+    loading = WASM_WORKS
+      ? instantiate(
+          glueScript(new URL(bundle.glue, BUNDLE), bundle.integrity.glue),
+          take(new URL(bundle.wasm, BUNDLE), bundle.integrity.wasm),
+        )
+      : Promise.reject(new Unsupported("no WebAssembly with reference types"));
     // A network failure may pass: the next element to connect tries again.
     loading.catch((error) => {
       if (!(error instanceof Unsupported)) loaded.delete(bundle);
     });
     loaded.set(bundle, loading);
-    if (WASM_WORKS) fetchAhead(wasm, bundle.integrity.wasm);
   }
   return loading;
 }

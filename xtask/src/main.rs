@@ -17,6 +17,7 @@ mod fuzz;
 mod pages;
 mod process;
 mod serve;
+mod shrink;
 mod test;
 mod tools;
 

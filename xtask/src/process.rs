@@ -22,6 +22,25 @@ pub fn run(command: &mut Command) -> Result {
     }
 }
 
+/// Runs `command` to completion, echoing it first, and returns its standard output; fails,
+/// with its standard error, unless it exits 0.
+pub fn output_of(command: &mut Command) -> Result<Vec<u8>> {
+    eprintln!("$ {}", describe(command));
+    let output = command
+        .output()
+        .map_err(|error| format!("could not start {}: {error}", describe(command)))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(format!(
+            "{} failed ({}): {}",
+            describe(command),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
 /// The trimmed standard output of `command` if it runs and exits 0.
 pub fn stdout_of(command: &mut Command) -> Option<String> {
     let output = command.stderr(Stdio::null()).output().ok()?;

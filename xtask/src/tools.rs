@@ -17,6 +17,8 @@ pub struct Tools {
     pub worker_build: PathBuf,
     /// npm binaryen 132. Never Debian's wasm-opt 108, which silently breaks the wasm.
     pub wasm_opt: PathBuf,
+    /// binaryen's dead-export remover, from the same package as wasm-opt.
+    pub wasm_metadce: PathBuf,
     /// wrangler's own esbuild, for worker-build.
     pub esbuild: PathBuf,
     pub wrangler: PathBuf,
@@ -25,6 +27,7 @@ pub struct Tools {
 /// Everything `build` and `dev` need.
 pub fn ensure_build_tools() -> Result<Tools> {
     ensure_wasm_target()?;
+    ensure_rust_src()?;
     let wasm_bindgen = ensure_wasm_bindgen()?;
     let worker_build = ensure_cargo_tool("worker-build", WORKER_BUILD_VERSION)?;
     ensure_node_modules()?;
@@ -33,6 +36,7 @@ pub fn ensure_build_tools() -> Result<Tools> {
         wasm_bindgen,
         worker_build,
         wasm_opt: bin.join("wasm-opt"),
+        wasm_metadce: bin.join("wasm-metadce"),
         esbuild: bin.join("esbuild"),
         wrangler: bin.join("wrangler"),
     })
@@ -65,15 +69,22 @@ fn is_root() -> bool {
 }
 
 fn ensure_wasm_target() -> Result {
-    let installed = stdout_of(Command::new("rustup").args(["target", "list", "--installed"]))
-        .unwrap_or_default();
-    if installed
-        .lines()
-        .any(|target| target.trim() == "wasm32-unknown-unknown")
-    {
+    ensure_rustup("target", "wasm32-unknown-unknown")
+}
+
+/// The standard library's source, which the shipped wasm is built with (`-Zbuild-std`).
+fn ensure_rust_src() -> Result {
+    ensure_rustup("component", "rust-src")
+}
+
+/// `rustup <kind> add <name>` unless `rustup <kind> list --installed` already names it.
+fn ensure_rustup(kind: &str, name: &str) -> Result {
+    let installed =
+        stdout_of(Command::new("rustup").args([kind, "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == name) {
         return Ok(());
     }
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    run(Command::new("rustup").args([kind, "add", name]))
 }
 
 /// wasm-bindgen's CLI must be exactly the version of the `wasm-bindgen` crate in Cargo.lock.
