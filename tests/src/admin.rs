@@ -60,10 +60,19 @@ pub async fn type_into(client: &Client, label: &str, text: &str) {
     field.send_keys(text).await.expect("typed");
 }
 
-/// Chooses `value` in the select labelled `label`.
+/// Chooses `value` in the select labelled `label`, once it offers that option (a select's
+/// options may arrive with a later fetch than the select itself).
 pub async fn choose(client: &Client, label: &str, value: &str) {
+    let id = labelled(client, label).await;
+    wait_until(
+        client,
+        &format!(
+            "const s = document.getElementById({id:?}); return s && [...s.options].some(o => o.value === {value:?});"
+        ),
+    )
+    .await;
     client
-        .find(Locator::Id(&labelled(client, label).await))
+        .find(Locator::Id(&id))
         .await
         .expect("the select")
         .select_by_value(value)
