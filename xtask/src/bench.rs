@@ -40,30 +40,31 @@
 //!   wasm memory and back out as the body, where JavaScript hands the string through; what
 //!   production serves is the cached path (and phones cache the answer 60 s).
 //! - **What a page downloads** (issue 12; bundle code fetched, brotli q11, from Lighthouse's network
-//!   log): a page with only a finder ≤ 100 KB — 124.9 **OVER** (partner and association pages;
-//!   98.7 before issue 16, 102.9 after it; then issue 17's folded filters, share and print, the
-//!   IndexedDB copy, link-state and the language switch added 15 KB to the finder's wasm, of which
-//!   link-state's URL encoding and history are ≈ 6 and the offline copy ≈ 3, to 118.1; pinyin
-//!   search, its matcher, ranking and reading the snapshot's readings, 6.8 more); only the sign-up
-//!   form ≤ 100 — 161.9 **OVER**; only the partner application ≤ 100 — 138.2 **OVER**; the map with
-//!   its finder ≤ 150 — ≈ 221 **OVER** (211.0 before pinyin search and the city labels) (every page downloaded 329 KB before issue 12). Each figure includes the bundle's stylesheet (1.0–2.0)
-//!   and `guanai.js`, 11.2 KB since issue 16: it carries every bundle's glue so that the one
-//!   `integrity` a host pins covers all the JavaScript (an `import()` of one glue cannot carry
-//!   a hash on older WebViews). Before, a page fetched the loader (2.5) and its own glue
-//!   (4.5–5.4): the four other glues cost each page ≈ 4 KB, which put the finder pages over. Floors,
-//!   measured with the same profile and passes: a Leptos mount with our element glue and one
-//!   reactive text is 32.6 KB of wasm; add fetching and reading the catalogue and it is ≈ 56. The
-//!   forms' own views are the bulk of theirs (the sign-up view alone is 42 KB of code before
-//!   wasm-opt; reading drafts and error answers through serde another 9.5 KB brotli); the map
-//!   alone is 169 KB (its canvas, list, card, near-me, tiles and pick mode; the finder adds 14 KB on
-//!   the map page). The way down: the forms as data-driven fields over one field component and
-//!   answers read like the catalogue (issue 13 restructures exactly that code), the map's trig
-//!   through the browser's `Math` instead of libm (13 KB of code), fewer reactive closures in the
-//!   canvas.
+//!   log): a page with only a finder ≤ 100 KB — 99.0 (partner and association pages; 98.7 before
+//!   issue 16, 124.9 after issue 17's folded filters, share and print, the IndexedDB copy,
+//!   link-state, the language switch and pinyin search). Brought back by the build, not by
+//!   dropping features: the standard library rebuilt with the bundle and panics that abort
+//!   without a message (−12.6 KB), `shrink.rs` (the unused `wasm-streams` exports and their glue
+//!   dropped, imports and exports renamed to one or two letters: −3.6), each bundle's glue a
+//!   script of its own instead of all five in `guanai.js` (11.2 → 3.1 KB + 3.3 for the finder's
+//!   glue) and smaller code (link-state through the browser's URI functions, no sort in reading
+//!   the readings, cards without copies, no `<Show>`: −5). Only the sign-up form ≤ 100 —
+//!   145.6 **OVER**; only the partner application ≤ 100 — 120.2 **OVER**; the map with its finder
+//!   ≤ 150 — 187.4 **OVER** (≈ 221 before these build changes) (every page downloaded 329 KB
+//!   before issue 12). Each figure includes the bundle's stylesheet (1.2–2.1), its glue (3.0–3.8)
+//!   and `guanai.js` (3.1). Floors, measured before the build changes above: a Leptos mount with
+//!   our element glue and one reactive text is 32.6 KB of wasm; add fetching and reading the
+//!   catalogue and it is ≈ 56. The forms' own views are the bulk of theirs (the sign-up view
+//!   alone is 42 KB of code before wasm-opt; reading drafts and error answers through serde
+//!   another 9.5 KB brotli); the map alone is 169 KB (its canvas, list, card, near-me, tiles and
+//!   pick mode; the finder adds 14 KB on the map page). The way down: the forms as data-driven
+//!   fields over one field component and answers read like the catalogue (issue 13 restructures
+//!   exactly that code), the map's trig through the browser's `Math` instead of libm (13 KB of
+//!   code), fewer reactive closures in the canvas.
 //! - **Lighthouse performance ≥ 95 on the map page** is borderline: 92–99 across bench runs (the
-//!   other pages 99–100), from main-thread work while the 194 KB map bundle compiles and mounts; it
-//!   falls with the map's size.
-//! - **Worker ≤ 350 KB gzip** (543.9 today; 530.7 before publishing computed pinyin — reading the
+//!   other pages 99–100), from main-thread work while the map bundle (now 187 KB) compiles and
+//!   mounts; it falls with the map's size.
+//! - **Worker ≤ 350 KB gzip** (≈ 543 today; 530.7 before publishing computed pinyin — reading the
 //!   table from the assets, `annotate`, the readings' serde — the table itself is an asset, never
 //!   code; 427 before the `/catalog` pages, whose templates and escaper add ≈ 12 KB gzip): the admin API lives
 //!   in the same worker as the public routes; its async state machine alone is ≈ 76 KB of code, and
