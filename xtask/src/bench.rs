@@ -64,7 +64,8 @@
 //! - **Lighthouse performance ≥ 95 on the map page** is borderline: 92–99 across bench runs (the
 //!   other pages 99–100), from main-thread work while the map bundle (now 187 KB) compiles and
 //!   mounts; it falls with the map's size.
-//! - **Worker ≤ 350 KB gzip** (≈ 543 today; 530.7 before publishing computed pinyin — reading the
+//! - **Worker ≤ 350 KB gzip** (513.7 today with the standard library rebuilt alongside, see
+//!   `build::SHIPPED_STD_ARGS`, from 544.3; 530.7 before publishing computed pinyin — reading the
 //!   table from the assets, `annotate`, the readings' serde — the table itself is an asset, never
 //!   code; 427 before the `/catalog` pages, whose templates and escaper add ≈ 12 KB gzip): the admin API lives
 //!   in the same worker as the public routes; its async state machine alone is ≈ 76 KB of code, and
