@@ -327,7 +327,7 @@ fn release_table(release: &serde_json::Value) -> String {
 ///
 /// The script keeps only what the loader calls, `default` (the initialiser) and the bundle's
 /// `mounts`; the rest of the glue's exports (`initSync`, the classes of `wasm-streams`, see
-/// see `shrink.rs`) go.
+/// `shrink.rs`) go.
 fn glue_script(tools: &Tools, glue: &Path, mounts: &[String]) -> Result<Vec<u8>> {
     let module = glue
         .file_name()

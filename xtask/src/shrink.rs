@@ -1,7 +1,7 @@
 //! What the build does to each bundle between wasm-bindgen and the files a page downloads,
 //! beyond wasm-opt's own passes: drop exports nothing calls (and the glue that wraps them), and
 //! give the wasm's imports and exports one- or two-letter names in the wasm and its glue alike.
-//! Also the few reads of a wasm module's sections these need.
+//! Also the two reads of a wasm module's names these need (with `wasmparser`).
 
 use std::path::Path;
 use std::process::Command;
@@ -91,10 +91,7 @@ pub fn without_dead_statements(glue: &str, dropped: &[String]) -> Result<String>
         statement.match_indices(name).any(|(at, _)| {
             let before = statement[..at].chars().next_back();
             let after = statement[at + name.len()..].chars().next();
-            let ident = |c: Option<char>| {
-                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-            };
-            !ident(before) && !ident(after)
+            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
         })
     };
     let mut dead: Vec<String> = dropped.iter().map(|name| format!("wasm.{name}")).collect();
@@ -127,10 +124,7 @@ pub fn without_dead_statements(glue: &str, dropped: &[String]) -> Result<String>
                 .iter()
                 .find_map(|keyword| statement.strip_prefix(keyword));
             if let Some(rest) = declared {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
-                    .collect();
+                let name: String = rest.chars().take_while(|c| is_ident(*c)).collect();
                 if !name.is_empty() {
                     dead.push(name);
                 }
@@ -142,97 +136,39 @@ pub fn without_dead_statements(glue: &str, dropped: &[String]) -> Result<String>
     Ok(out)
 }
 
-/// The names in a wasm module's export section, or None if `module` is not a wasm module.
+/// The names in a wasm module's export section, or None if `module` is not a readable module.
 fn export_names(module: &[u8]) -> Option<Vec<String>> {
-    let Some(section) = section(module, 7)? else {
-        return Some(Vec::new());
-    };
-    let mut at = 0;
-    let count = leb(section, &mut at)?;
-    let mut names = Vec::with_capacity(count);
-    for _ in 0..count {
-        names.push(name(section, &mut at)?);
-        at += 1; // the export's kind
-        leb(section, &mut at)?; // and its index
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::ExportSection(exports) = payload.ok()? {
+            for export in exports {
+                names.push(export.ok()?.name.to_string());
+            }
+        }
     }
     Some(names)
 }
 
 /// The module names a wasm module imports from, in order and without repeats, or None if
-/// `module` is not a wasm module (or imports something but functions and memories).
+/// `module` is not a readable module.
 fn import_modules(module: &[u8]) -> Option<Vec<String>> {
-    let Some(section) = section(module, 2)? else {
-        return Some(Vec::new());
-    };
-    let mut at = 0;
-    let count = leb(section, &mut at)?;
     let mut modules: Vec<String> = Vec::new();
-    for _ in 0..count {
-        let from = name(section, &mut at)?;
-        name(section, &mut at)?;
-        let kind = *section.get(at)?;
-        at += 1;
-        match kind {
-            0 => {
-                leb(section, &mut at)?; // a function's type
-            }
-            2 => {
-                let flags = *section.get(at)?; // a memory's limits
-                at += 1;
-                leb(section, &mut at)?;
-                if flags & 1 == 1 {
-                    leb(section, &mut at)?;
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::ImportSection(imports) = payload.ok()? {
+            for import in imports.into_imports() {
+                let from = import.ok()?.module;
+                if !modules.iter().any(|module| module == from) {
+                    modules.push(from.to_string());
                 }
             }
-            _ => return None,
-        }
-        if !modules.contains(&from) {
-            modules.push(from);
         }
     }
     Some(modules)
 }
 
-/// Section `id` of `module`: None if `module` is not a wasm module, Some(None) if it has none.
-fn section(module: &[u8], id: u8) -> Option<Option<&[u8]>> {
-    if module.get(..8)? != b"\0asm\x01\0\0\0" {
-        return None;
-    }
-    let mut at = 8;
-    while at < module.len() {
-        let this = module[at];
-        at += 1;
-        let size = leb(module, &mut at)?;
-        let end = at.checked_add(size)?;
-        let bytes = module.get(at..end)?;
-        if this == id {
-            return Some(Some(bytes));
-        }
-        at = end;
-    }
-    Some(None)
-}
-
-/// An unsigned LEB128 number at `at`, which moves past it.
-fn leb(bytes: &[u8], at: &mut usize) -> Option<usize> {
-    let mut value = 0usize;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        value |= usize::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(value);
-        }
-    }
-    None
-}
-
-/// A length-prefixed UTF-8 name at `at`, which moves past it.
-fn name(bytes: &[u8], at: &mut usize) -> Option<String> {
-    let length = leb(bytes, at)?;
-    let text = bytes.get(*at..at.checked_add(length)?)?;
-    *at += length;
-    String::from_utf8(text.to_vec()).ok()
+/// A character of a JavaScript identifier as wasm-bindgen's glue writes them: `[A-Za-z0-9_$]`.
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
 /// Renames the wasm's imports and exports to one or two letters (wasm-opt
@@ -307,10 +243,9 @@ fn rename_identifiers(text: &str, prefix: &str, names: &[(String, String)]) -> S
         .iter()
         .map(|(old, new)| (old.as_str(), new.as_str()))
         .collect();
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find(|c: char| is_ident(c)) {
+    while let Some(start) = rest.find(is_ident) {
         let (before, from) = rest.split_at(start);
         out.push_str(before);
         let end = from.find(|c: char| !is_ident(c)).unwrap_or(from.len());
